@@ -1,0 +1,250 @@
+"""Load an article from a YAML or JSON file into the typed model.
+
+Errors are turned into one-line :class:`~kedu.errors.KeduError` messages that
+name the file, the line and column (syntax errors) or the field path and, for
+YAML, the line where that field is (schema errors).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kedu.errors import ArticleError, ArticleSchemaError, ArticleSyntaxError
+from kedu.models import article as article_models
+from kedu.models.article import Article
+
+__all__ = ["load_article", "parse_article", "format_validation_error", "ARTICLE_SUFFIXES"]
+
+ARTICLE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+_SECTION_TYPES = ("prose", "list", "faq", "callout", "image", "call_to_action")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (the later one would silently win)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def load_article(path: str | Path) -> Article:
+    """Read and validate the article at ``path`` (``.yaml``, ``.yml`` or ``.json``).
+
+    Raises :class:`~kedu.errors.ArticleError` (or a subclass) with a one-line message.
+    A JSON file written by kedu's JSON exporter is accepted too: its envelope is
+    unwrapped, so an export of the source language loads back to an equal article.
+    """
+    path = Path(path)
+    kind = ARTICLE_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ArticleError(
+            f"unsupported file type {path.suffix or '(none)'!r}; use .yaml, .yml or .json",
+            path=path,
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ArticleError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise ArticleError("is a directory, not an article file", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"is not UTF-8 text (byte {exc.start + 1} cannot be decoded)", path=path
+        ) from None
+    except OSError as exc:
+        raise ArticleError(f"cannot be read: {exc.strerror}", path=path) from None
+    return parse_article(text, kind=kind, path=path)
+
+
+def parse_article(text: str, *, kind: str = "yaml", path: str | Path = "<string>") -> Article:
+    """Validate article source ``text`` given as YAML or JSON."""
+    data = _parse_json(text, path) if kind == "json" else _parse_yaml(text, path)
+    if kind == "json" and isinstance(data, dict) and "kedu" in data and "article" in data:
+        data = data["article"]
+    if not isinstance(data, dict):
+        raise ArticleSchemaError(
+            "the file must contain a mapping of article fields (id, title, sections, ...)",
+            path=path,
+        )
+    try:
+        return Article.model_validate(data)
+    except ValidationError as exc:
+        field, line, message = format_validation_error(exc, source=text if kind == "yaml" else None)
+        raise ArticleSchemaError(message, path=path, line=line, field=field) from None
+
+
+def _parse_yaml(text: str, path: str | Path) -> Any:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark is None:
+            raise ArticleSyntaxError(f"YAML syntax error: {problem}", path=path) from None
+        raise ArticleSyntaxError(
+            f"YAML syntax error: {problem}", path=path, line=mark.line + 1, column=mark.column + 1
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ArticleSyntaxError(f"YAML error: {exc}", path=path) from None
+
+
+def _parse_json(text: str, path: str | Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArticleSyntaxError(
+            f"JSON syntax error: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
+        ) from None
+
+
+def format_validation_error(
+    exc: ValidationError, *, source: str | None = None
+) -> tuple[str, int | None, str]:
+    """(field path, YAML line or None, readable message) for the first error of ``exc``."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = _clean_loc(first["loc"], first["type"])
+    field = _loc_to_path(loc)
+    message = _describe(first, loc)
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    line = _yaml_line(source, loc) if source is not None else None
+    return field, line, message
+
+
+def _clean_loc(loc: tuple[int | str, ...], kind: str) -> list[int | str]:
+    out: list[int | str] = []
+    for i, part in enumerate(loc):
+        # A discriminated union adds the tag ('list', 'faq', ...) after the index.
+        if (
+            isinstance(part, str)
+            and part in _SECTION_TYPES
+            and i >= 2
+            and isinstance(loc[i - 1], int)
+            and loc[i - 2] == "sections"
+        ):
+            continue
+        # Annotated validators and URL types add internal steps: keep only real names.
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        out.append(part)
+    return out
+
+
+def _loc_to_path(loc: list[int | str]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path or "(article)"
+
+
+@cache
+def _all_field_names() -> tuple[str, ...]:
+    names: set[str] = set()
+    for obj in vars(article_models).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            names.update(obj.model_fields)
+    return tuple(sorted(names))
+
+
+def _describe(error: Any, loc: list[int | str]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        close = difflib.get_close_matches(key, _all_field_names(), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown field {key!r}{hint}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        tag = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
+        return f"unknown section type {tag!r}; expected one of: {', '.join(_SECTION_TYPES)}"
+    if kind == "union_tag_not_found":
+        return f"section has no 'type'; expected one of: {', '.join(_SECTION_TYPES)}"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
+        return (
+            f"{error.get('input')!r} is not a valid id: use lowercase letters, digits "
+            "and single hyphens (e.g. 'side-effects')"
+        )
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message
+
+
+def _yaml_line(source: str, loc: list[int | str]) -> int | None:
+    """1-based line of the deepest node of ``loc`` that exists in the YAML source."""
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        child = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    child = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part < len(node.value):
+                child = node.value[part]
+        node = child
+    if node is not None:
+        line = node.start_mark.line + 1 if not isinstance(node, yaml.MappingNode) else line
+    return line
+
+
+def yaml_field_lines(source: str) -> dict[str, int]:
+    """{field path: 1-based line} for every scalar in a YAML document.
+
+    Paths look like the ones in error messages: ``sections[3].items[2].term``.
+    """
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node | None, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                child = f"{path}.{key_node.value}" if path else str(key_node.value)
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                walk(value, f"{path}[{index}]")
+        elif node is not None:
+            lines[path] = node.start_mark.line + 1
+
+    walk(root, "")
+    return lines

@@ -1,0 +1,189 @@
+"""Where catalogs live and how they are read and written (always through Babel).
+
+Layout of a locales directory (the gettext standard, one template per domain)::
+
+    locales/
+      templates/<domain>.pot               # written by `kedu i18n extract`
+      <locale>/LC_MESSAGES/<domain>.po     # edited by translators
+      <locale>/LC_MESSAGES/<domain>.mo     # written by `kedu i18n compile`
+
+An article's domain is its id (``ketamine-therapy``).  kedu's own labels are the
+``kedu`` domain; their catalogs ship inside the package (``kedu/locales/``) so a
+plain ``pip install`` has them, and a ``kedu.po`` in a project's locales
+directory takes precedence.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, PoFileParser, write_po
+
+from kedu.errors import CatalogError
+
+KEDU_DOMAIN = "kedu"
+BUILTIN_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIRNAME = "locales"
+
+
+@dataclass(frozen=True)
+class CatalogStore:
+    """A locales directory in the standard gettext layout."""
+
+    root: Path
+
+    def template_path(self, domain: str) -> Path:
+        return self.root / "templates" / f"{domain}.pot"
+
+    def po_path(self, locale: str, domain: str) -> Path:
+        return self.root / locale / "LC_MESSAGES" / f"{domain}.po"
+
+    def mo_path(self, locale: str, domain: str) -> Path:
+        return self.root / locale / "LC_MESSAGES" / f"{domain}.mo"
+
+    def locales(self, domain: str | None = None) -> list[str]:
+        """Locales that have a .po (for ``domain``, or for any domain), sorted."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for child in self.root.iterdir():
+            messages = child / "LC_MESSAGES"
+            if child.name == "templates" or not messages.is_dir():
+                continue
+            if domain is None and any(messages.glob("*.po")):
+                found.append(child.name)
+            elif domain is not None and (messages / f"{domain}.po").is_file():
+                found.append(child.name)
+        return sorted(found)
+
+    def domains(self) -> list[str]:
+        """Domains with a template or with any .po, sorted."""
+        names = {p.stem for p in (self.root / "templates").glob("*.pot")}
+        names.update(p.stem for p in self.root.glob("*/LC_MESSAGES/*.po"))
+        return sorted(names)
+
+
+BUILTIN_STORE = CatalogStore(BUILTIN_LOCALES_DIR)
+
+
+class KeduCatalog(Catalog):
+    """A Babel catalog that keeps ``X-`` header fields (Babel drops unknown headers).
+
+    kedu records translation reviews in ``X-Reviewed-By``, ``X-Review-Date`` and
+    ``X-Reviewed-Checksum``; they must survive every read/update/write cycle.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.extra_headers: dict[str, str] = {}
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _set_mime_headers(self, headers: object) -> None:
+        pairs = list(headers)  # type: ignore[call-overload]
+        super()._set_mime_headers(pairs)
+        for name, value in pairs:
+            if str(name).lower().startswith("x-"):
+                self.extra_headers[str(name)] = str(value).strip()
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = super()._get_mime_headers()
+        if not self.extra_headers:
+            return headers
+        at = next((i for i, (k, _) in enumerate(headers) if k == "MIME-Version"), len(headers))
+        return headers[:at] + sorted(self.extra_headers.items()) + headers[at:]
+
+    mime_headers = property(_get_mime_headers, _set_mime_headers)  # type: ignore[assignment]
+
+
+def find_locales_dir(start: Path | None) -> Path | None:
+    """The nearest ``locales/`` directory at ``start`` or one of its parents."""
+    if start is None:
+        return None
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / LOCALES_DIRNAME
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def read_catalog(path: Path, locale: str | None = None) -> KeduCatalog:
+    """Read a .po/.pot with Babel; errors become :class:`CatalogError` with file:line."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot be read: {exc.strerror}", path=path) from None
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size, locale)
+
+
+@lru_cache(maxsize=128)
+def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> KeduCatalog:
+    # Keyed on mtime and size: a translator's edit is picked up by the next export
+    # without a compile step, while a batch reads each file once.
+    try:
+        catalog = KeduCatalog(locale=locale, domain=Path(path).stem)
+        with open(path, "rb") as handle:
+            # PoFileParser is what read_po uses; called directly to fill a KeduCatalog.
+            PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(handle)
+        return catalog
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(getattr(exc, "message", exc)) if hasattr(exc, "message") else str(exc)
+        raise CatalogError(f"malformed catalog: {message}", path=path, line=line) from None
+    except UnicodeDecodeError:
+        raise CatalogError("malformed catalog: not UTF-8 text", path=path) from None
+    except (ValueError, SyntaxError) as exc:
+        raise CatalogError(f"malformed catalog: {exc}", path=path) from None
+
+
+def po_bytes(catalog: Catalog, *, width: int = 79, omit_header: bool = False) -> bytes:
+    """Serialize ``catalog`` the same way every time (sorted by nothing: reading order)."""
+    buffer = io.BytesIO()
+    write_po(
+        buffer,
+        catalog,
+        width=width,
+        omit_header=omit_header,
+        sort_output=False,
+        sort_by_file=False,
+        include_previous=True,
+        ignore_obsolete=False,
+    )
+    return buffer.getvalue()
+
+
+def write_catalog(path: Path, catalog: Catalog) -> bool:
+    """Write ``catalog`` atomically; return False when the file already had these bytes."""
+    from kedu.write import write_atomic
+
+    data = po_bytes(catalog)
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise CatalogError(f"cannot be written: {exc.strerror}", path=path) from None
+    return True
+
+
+def translations(catalog: Catalog) -> dict[str | None, dict[str, str]]:
+    """{context: {msgid: msgstr}} of the usable translations: non-empty and not fuzzy."""
+    table: dict[str | None, dict[str, str]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or isinstance(message.id, tuple):
+            continue
+        text = message.string
+        if isinstance(text, str) and text:
+            table.setdefault(message.context, {})[message.id] = text
+    return table
+
+
+def environ_locales_dir() -> Path | None:
+    value = os.environ.get("KEDU_LOCALES_DIR")
+    return Path(value) if value else None

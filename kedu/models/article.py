@@ -1,0 +1,367 @@
+"""The typed content model of a patient-education article.
+
+An :class:`Article` is metadata plus an ordered list of typed sections.  Every
+section, list item and FAQ entry carries an ``id`` (a slug) that is unique in the
+article: translation catalogs key on these ids, so a translation survives edits
+elsewhere and reordering.
+
+Text fields come in two kinds: :data:`InlineText` may carry inline markup
+(see :mod:`kedu.models.inline`), :data:`PlainText` may not.  Both reject empty
+text and characters that XML (and so .docx and many PDF tools) cannot hold, and
+collapse runs of whitespace, so YAML line folding never leaks into a handout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    UrlConstraints,
+    model_validator,
+)
+
+from kedu.models.inline import parse_runs
+
+__all__ = [
+    "SLUG_PATTERN",
+    "Article",
+    "CallToActionSection",
+    "CalloutSection",
+    "ContactKind",
+    "FaqEntry",
+    "FaqSection",
+    "ImageCredit",
+    "ImageSection",
+    "InlineText",
+    "ListItem",
+    "ListSection",
+    "Organization",
+    "PlainText",
+    "ProseSection",
+    "Section",
+    "Slug",
+    "TextSegment",
+]
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _clean(value: str) -> str:
+    bad = _XML_INVALID.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X} at character "
+            f"{bad.start() + 1}, which documents cannot hold"
+        )
+    value = _SPACE_RUN.sub(" ", value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_inline(value: str) -> str:
+    value = _clean(value)
+    parse_runs(value)  # MarkupError is a ValueError: pydantic reports it with the field path
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_clean)]
+"""Text without markup (alt text, credits, names)."""
+
+InlineText = Annotated[str, AfterValidator(_check_inline)]
+"""Text that may use inline markup: ``**bold**``, ``*italic*``, ``[text](url)``."""
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        max_length=64,
+        description="Stable identifier: lowercase letters, digits and single hyphens.",
+    ),
+]
+
+WebUrl = Annotated[AnyUrl, UrlConstraints(allowed_schemes=["http", "https"])]
+
+ContactKind = Literal["phone", "website", "email", "address"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Organization(_Model):
+    """Who publishes the handout; every field is optional."""
+
+    name: PlainText | None = Field(None, description="Organization name, printed on every page.")
+    phone: PlainText | None = Field(None, description="Phone number as patients should dial it.")
+    website: WebUrl | None = Field(None, description="Public website (http or https).")
+    email: PlainText | None = Field(None, description="Contact e-mail address.")
+    address: PlainText | None = Field(None, description="Postal address, one line.")
+
+
+class ImageCredit(_Model):
+    """Credit for a photo used with the article (metadata; not printed as body text)."""
+
+    author: PlainText = Field(description="Photographer or creator.")
+    source: PlainText | None = Field(None, description="Where the image comes from, e.g. Pexels.")
+    url: WebUrl | None = Field(None, description="Link to the original image.")
+
+
+class _Section(_Model):
+    id: Slug = Field(description="Stable id of the section, unique in the article.")
+
+
+class ProseSection(_Section):
+    """A heading followed by paragraphs."""
+
+    type: Literal["prose"] = Field(description="Section kind.")
+    heading: InlineText = Field(description="Section heading.")
+    paragraphs: list[InlineText] = Field(min_length=1, description="Body paragraphs, in order.")
+
+
+class ListItem(_Model):
+    """One entry of a list section: a short term and what it means."""
+
+    id: Slug = Field(description="Stable id of the item, unique in the article.")
+    term: InlineText = Field(description="Short term, printed in bold (e.g. 'Euphoria').")
+    description: InlineText = Field(description="What the term means for the patient.")
+
+
+class ListSection(_Section):
+    """A heading, optional intro, term/description items and an optional outro."""
+
+    type: Literal["list"] = Field(description="Section kind.")
+    heading: InlineText = Field(description="Section heading.")
+    intro: InlineText | None = Field(None, description="Paragraph before the items.")
+    items: list[ListItem] = Field(min_length=1, description="The items, in order.")
+    outro: InlineText | None = Field(None, description="Paragraph after the items.")
+
+
+class FaqEntry(_Model):
+    """A question and its answer."""
+
+    id: Slug = Field(description="Stable id of the entry, unique in the article.")
+    question: InlineText = Field(description="The question, as a patient would ask it.")
+    answer: InlineText = Field(description="The answer, one paragraph.")
+
+
+class FaqSection(_Section):
+    """Frequently asked questions."""
+
+    type: Literal["faq"] = Field(description="Section kind.")
+    heading: InlineText = Field(description="Section heading.")
+    entries: list[FaqEntry] = Field(min_length=1, description="Question/answer pairs, in order.")
+
+
+class CalloutSection(_Section):
+    """A highlighted note, warning or tip."""
+
+    type: Literal["callout"] = Field(description="Section kind.")
+    kind: Literal["note", "warning", "tip"] = Field(
+        "note", description="How strongly the box stands out: note, warning or tip."
+    )
+    heading: InlineText | None = Field(None, description="Optional heading inside the box.")
+    text: InlineText = Field(description="The message of the box.")
+
+
+class ImageSection(_Section):
+    """A picture with alt text; the file lives next to the article."""
+
+    type: Literal["image"] = Field(description="Section kind.")
+    src: PlainText = Field(description="Image file path, relative to the article file.")
+    alt: PlainText = Field(description="What the picture shows, for screen readers (required).")
+    caption: InlineText | None = Field(None, description="Caption printed under the picture.")
+    credit: PlainText | None = Field(None, description="Photographer or source, printed small.")
+
+
+class CallToActionSection(_Section):
+    """What the patient should do next, with the organization's contact details."""
+
+    type: Literal["call_to_action"] = Field(description="Section kind.")
+    heading: InlineText = Field(description="Heading of the box.")
+    text: InlineText = Field(description="The invitation to get in touch.")
+    show: list[ContactKind] = Field(
+        default_factory=lambda: ["phone", "website", "email", "address"],
+        description="Which organization contact details to print, in this order.",
+    )
+
+
+Section = Annotated[
+    ProseSection | ListSection | FaqSection | CalloutSection | ImageSection | CallToActionSection,
+    Field(discriminator="type"),
+]
+"""Any section; the ``type`` key selects the kind."""
+
+
+class TextSegment(BaseModel):
+    """One translatable piece of an article, as found by :meth:`Article.segments`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str = Field(description="Stable id path, e.g. 'risks/tolerance/description'.")
+    field: str = Field(description="Python-style field path, e.g. 'sections[3].items[2].term'.")
+    text: str = Field(description="The source text, inline markup included.")
+    role: str = Field(description="What the text is, for translators (e.g. 'FAQ question').")
+    section_heading: str | None = Field(None, description="Heading of the enclosing section.")
+
+
+class Article(_Model):
+    """A patient-education article: metadata and an ordered list of sections."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"title": "kedu article"},
+    )
+
+    id: Slug = Field(description="Article id; names catalogs and output files.")
+    title: InlineText = Field(description="Title printed at the top of the handout.")
+    subtitle: InlineText | None = Field(None, description="Optional line under the title.")
+    summary: InlineText | None = Field(None, description="One-paragraph summary under the title.")
+    language: str = Field(
+        "en",
+        pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$",
+        description="Source language as a BCP 47 tag (e.g. en, es, zh-Hans).",
+    )
+    organization: Organization = Field(
+        default_factory=Organization, description="Publisher and contact details."
+    )
+    review_date: date | None = Field(
+        None, description="When a clinician last reviewed the content (YYYY-MM-DD)."
+    )
+    keywords: list[PlainText] = Field(
+        default_factory=list, description="Search keywords; metadata only, never printed."
+    )
+    canonical_url: WebUrl | None = Field(None, description="Where the article lives online.")
+    disclaimer: InlineText | None = Field(
+        None, description="Medical disclaimer; kedu's translated default is used when absent."
+    )
+    image_credits: list[ImageCredit] = Field(
+        default_factory=list, description="Credits for photos used with the article."
+    )
+    sections: list[Section] = Field(min_length=1, description="The body, in reading order.")
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Article:
+        seen: dict[str, str] = {}
+        for where, ident in self._ids():
+            if ident in seen:
+                raise ValueError(
+                    f"duplicate id {ident!r} at {where} (already used at {seen[ident]})"
+                )
+            seen[ident] = where
+        return self
+
+    def _ids(self) -> Iterator[tuple[str, str]]:
+        for i, section in enumerate(self.sections):
+            yield f"sections[{i}].id", section.id
+            if isinstance(section, ListSection):
+                for j, item in enumerate(section.items):
+                    yield f"sections[{i}].items[{j}].id", item.id
+            elif isinstance(section, FaqSection):
+                for j, entry in enumerate(section.entries):
+                    yield f"sections[{i}].entries[{j}].id", entry.id
+
+    def segments(self) -> Iterator[TextSegment]:
+        """Every translatable text, in reading order, with its stable id path."""
+
+        def seg(path: str, field: str, text: str | None, role: str, heading: str | None = None):
+            if text is not None:
+                yield TextSegment(
+                    path=path, field=field, text=text, role=role, section_heading=heading
+                )
+
+        yield from seg("title", "title", self.title, "Article title")
+        yield from seg("subtitle", "subtitle", self.subtitle, "Article subtitle")
+        yield from seg("summary", "summary", self.summary, "Summary under the title")
+        for i, s in enumerate(self.sections):
+            f = f"sections[{i}]"
+            head = getattr(s, "heading", None)
+            if isinstance(s, ProseSection):
+                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
+                for k, para in enumerate(s.paragraphs, 1):
+                    yield from seg(
+                        f"{s.id}/p{k}", f"{f}.paragraphs[{k - 1}]", para, f"Paragraph {k}", head
+                    )
+            elif isinstance(s, ListSection):
+                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
+                yield from seg(f"{s.id}/intro", f"{f}.intro", s.intro, "Paragraph before the list", head)
+                for j, item in enumerate(s.items):
+                    g = f"{f}.items[{j}]"
+                    yield from seg(
+                        f"{s.id}/{item.id}/term", f"{g}.term", item.term,
+                        "List item term (printed in bold; keep it short)", head,
+                    )
+                    yield from seg(
+                        f"{s.id}/{item.id}/description", f"{g}.description", item.description,
+                        "List item description", head,
+                    )
+                yield from seg(f"{s.id}/outro", f"{f}.outro", s.outro, "Paragraph after the list", head)
+            elif isinstance(s, FaqSection):
+                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
+                for j, entry in enumerate(s.entries):
+                    g = f"{f}.entries[{j}]"
+                    yield from seg(
+                        f"{s.id}/{entry.id}/question", f"{g}.question", entry.question,
+                        "FAQ question", head,
+                    )
+                    yield from seg(
+                        f"{s.id}/{entry.id}/answer", f"{g}.answer", entry.answer, "FAQ answer", head
+                    )
+            elif isinstance(s, CalloutSection):
+                yield from seg(
+                    f"{s.id}/heading", f"{f}.heading", s.heading, f"Heading of a {s.kind} box", head
+                )
+                yield from seg(f"{s.id}/text", f"{f}.text", s.text, f"Text of a {s.kind} box", head)
+            elif isinstance(s, ImageSection):
+                yield from seg(f"{s.id}/alt", f"{f}.alt", s.alt, "Image description for screen readers")
+                yield from seg(f"{s.id}/caption", f"{f}.caption", s.caption, "Image caption")
+            elif isinstance(s, CallToActionSection):
+                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Contact box heading", head)
+                yield from seg(f"{s.id}/text", f"{f}.text", s.text, "Contact box text", head)
+        yield from seg("disclaimer", "disclaimer", self.disclaimer, "Medical disclaimer at the end")
+
+    def with_texts(self, texts: dict[str, str]) -> Article:
+        """A copy with the segments named by path (see :meth:`segments`) replaced.
+
+        The copy is validated again, so a translation with broken markup fails
+        here with the field path, never later in an exporter.
+        """
+        data = self.model_dump(mode="python")
+        fields = {s.path: s.field for s in self.segments()}
+        for path, text in texts.items():
+            _set_by_field_path(data, fields[path], text)
+        return Article.model_validate(data)
+
+
+_FIELD_STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
+
+
+def _set_by_field_path(data: dict[str, object], field: str, value: str) -> None:
+    steps = [(m.group(1), m.group(2)) for m in _FIELD_STEP.finditer(field)]
+    node: object = data
+    for n, (name, index) in enumerate(steps):
+        last = n == len(steps) - 1
+        assert isinstance(node, dict)
+        if index is None:
+            if last:
+                node[name] = value
+            else:
+                node = node[name]
+        else:
+            seq = node[name]
+            assert isinstance(seq, list)
+            if last:
+                seq[int(index)] = value
+            else:
+                node = seq[int(index)]
