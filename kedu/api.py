@@ -1,0 +1,78 @@
+"""The high-level Python API: export one document, or many in parallel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, as_completed
+from pathlib import Path
+
+from kedu.exporters import ExportOptions, get_exporter
+from kedu.jobs import ExportJob, JobResult, run_job
+from kedu.models.localized import LocalizedArticle
+from kedu.write import write_atomic
+
+__all__ = ["export", "export_many"]
+
+
+def export(doc: LocalizedArticle, format: str, options: ExportOptions | None = None) -> bytes:
+    """Render a localized article (see :func:`kedu.localize`) in ``format``."""
+    return get_exporter(format).export(doc, options or ExportOptions())
+
+
+def export_many(
+    jobs: Iterable[ExportJob],
+    executor: Executor | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run export jobs, on ``executor`` when given (any ``concurrent.futures.Executor``:
+    a ``ProcessPoolExecutor``, or a Dask client's ``client.get_executor()``).
+
+    With ``out_dir``, each successful document is written there atomically as soon
+    as it is ready (temporary file, then rename), so an interrupted batch leaves
+    only complete files.  Results come back in the order of ``jobs``; one failed
+    job never stops the others.
+    """
+    job_list = list(jobs)
+    results: list[JobResult | None] = [None] * len(job_list)
+    for index, result in _results(job_list, executor):
+        if out_dir is not None and result.ok:
+            result = _write(result, Path(out_dir))
+        results[index] = result
+        if on_result is not None:
+            on_result(result)
+    return [r for r in results if r is not None]
+
+
+def _results(jobs: list[ExportJob], executor: Executor | None) -> Iterator[tuple[int, JobResult]]:
+    if executor is None:
+        for index, job in enumerate(jobs):
+            yield index, run_job(job)
+        return
+    futures = {executor.submit(run_job, job): index for index, job in enumerate(jobs)}
+    try:
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                yield index, future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker fails its job only
+                yield index, JobResult(
+                    job=jobs[index], error=f"worker failed: {type(exc).__name__}: {exc}"
+                )
+    finally:
+        for future in futures:
+            future.cancel()
+
+
+def _write(result: JobResult, out_dir: Path) -> JobResult:
+    from kedu.errors import OutputError
+
+    assert result.filename is not None and result.data is not None
+    target = out_dir / result.filename
+    try:
+        write_atomic(target, result.data)
+    except OSError as exc:
+        error = str(OutputError(f"cannot write: {exc.strerror or exc}", path=target))
+        return result.model_copy(update={"error": error, "data": None})
+    return result

@@ -1,0 +1,28 @@
+"""``kedu validate`` and ``kedu schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kedu.cli.common import article_arg, load_articles
+
+
+@click.command("validate")
+@article_arg
+def validate_command(articles: tuple[Path, ...]) -> int:
+    """Check that each ARTICLE file is a valid kedu article."""
+    for article, path in load_articles(articles):
+        count = sum(1 for _ in article.segments())
+        click.echo(f"{path}: ok ({article.id}: {len(article.sections)} sections, {count} texts)")
+    return 0
+
+
+@click.command("schema")
+def schema_command() -> int:
+    """Print the JSON Schema of the article source format."""
+    from kedu.schema import schema_text
+
+    click.echo(schema_text(), nl=False)
+    return 0

@@ -1,0 +1,50 @@
+"""Pieces shared by the subcommands: state, config, article loading, options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from kedu.config import Config, load_config
+from kedu.models.article import Article
+
+
+@dataclass
+class State:
+    """Per-invocation state, loaded on first use."""
+
+    debug: bool = False
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config()
+        return self._config
+
+
+def state() -> State:
+    ctx = click.get_current_context()
+    obj = ctx.find_object(State)
+    return obj if obj is not None else State()
+
+
+def load_articles(paths: tuple[Path, ...] | list[Path]) -> list[tuple[Article, Path]]:
+    """Load each article and apply the organization config; errors propagate as KeduError."""
+    from kedu.load import load_article
+
+    config = state().config
+    return [(config.apply(load_article(p)), p) for p in paths]
+
+
+def locales_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--locales", "locales_dir", type=click.Path(path_type=Path, file_okay=False),
+        help="Locales directory (default: config, then the nearest locales/ folder).",
+    )(func)
+
+
+def article_arg(func: click.decorators.FC) -> click.decorators.FC:
+    return click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))(func)

@@ -1,0 +1,203 @@
+"""``kedu export``: every handout staff need, in one command."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+
+from kedu.cli.common import article_arg, load_articles, locales_option, state
+from kedu.errors import LocaleError, OutputError, UsageError
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def parse_formats(value: str) -> list[str]:
+    from kedu.exporters import available_formats, get_exporter
+
+    names = available_formats() if value.strip() == "all" else _split((value,))
+    if not names:
+        raise UsageError("--format is empty; give e.g. pdf,docx,json or all")
+    for name in names:
+        get_exporter(name)  # raises UnknownFormatError listing the formats
+    return list(dict.fromkeys(names))
+
+
+@click.command("export")
+@article_arg
+@click.option("--lang", "langs", multiple=True, metavar="L",
+              help="Target locale; repeat or separate with commas (default: source language).")
+@click.option("--all-langs", is_flag=True, help="The source language and every translated one.")
+@click.option("--format", "format_", default="pdf", show_default=True, metavar="F,…|all",
+              help="Formats: pdf, docx, json (comma-separated) or all.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: config output_dir, else out/).")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size (default: config, else letter).")
+@click.option("--large-print", is_flag=True, help="Large print (16 pt body) for low vision.")
+@click.option("--bilingual", is_flag=True, help="Source language beside the translation.")
+@click.option("--allow-partial", is_flag=True,
+              help="Print missing translations in the source language instead of failing.")
+@click.option("--require-reviewed", is_flag=True, help="Refuse unreviewed (draft) translations.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--report", type=click.Choice(["json"]), help="Print a machine-readable report.")
+@locales_option
+def export_command(
+    articles: tuple[Path, ...], langs: tuple[str, ...], all_langs: bool, format_: str,
+    out_dir: Path | None, paper: str | None, large_print: bool, bilingual: bool,
+    allow_partial: bool, require_reviewed: bool, jobs: int | None, quiet: bool,
+    report: str | None, locales_dir: Path | None,
+) -> int:
+    """Export each ARTICLE to DIR/<id>.<lang>.<ext>."""
+    from kedu.exporters import ExportOptions
+    from kedu.jobs import ExportJob
+    from kedu.localize import available_locales
+    from kedu.localize.locales import negotiate, normalize
+
+    config = state().config
+    formats = parse_formats(format_)
+    loaded = load_articles(articles)
+    catalogs = locales_dir or config.locales_dir
+    options = ExportOptions(
+        paper=paper or config.paper,  # type: ignore[arg-type]
+        large_print=large_print,
+        logo=config.logo,
+    )
+    batch: list[ExportJob] = []
+    for article, path in loaded:
+        base = path.parent
+        available = available_locales(article, catalogs, base)
+        wanted = available if all_langs else [normalize(x) for x in _split(langs)]
+        if not wanted:
+            wanted = [available[0]]
+        for lang in wanted:
+            chosen = negotiate(lang, available)
+            if chosen is None:
+                raise LocaleError(
+                    f"{path}: no translation of {article.id!r} into {lang!r}; "
+                    f"available locales: {', '.join(available)}"
+                )
+            if bilingual and chosen == available[0]:
+                if all_langs:
+                    continue
+                raise UsageError(f"--bilingual needs a target language other than {chosen!r}")
+            for name in formats:
+                batch.append(ExportJob(
+                    article=article, locale=chosen, format=name, options=options,
+                    catalogs=catalogs, base_dir=base, allow_partial=allow_partial,
+                    require_reviewed=require_reviewed, bilingual=bilingual,
+                ))
+    target = _prepare_out_dir(out_dir or config.output_dir)
+    started = time.perf_counter()
+    results = _run(batch, target, jobs or os.cpu_count() or 1, quiet or report is not None)
+    elapsed = time.perf_counter() - started
+    failures = [r for r in results if not r.ok]
+    if report == "json":
+        click.echo(json.dumps(_report(results, target, elapsed), indent=2, ensure_ascii=False))
+    elif not quiet:
+        _summary(results, target, elapsed)
+    for result in failures:
+        click.echo(f"kedu: failed: {result.job.label}: {result.error}", err=True)
+        if state().debug and result.detail:
+            click.echo(result.detail, err=True)
+    return 1 if failures else 0
+
+
+def _prepare_out_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror}", path=path) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputError("the output folder is not writable", path=path)
+    return path
+
+
+def _run(batch: list, out_dir: Path, jobs: int, quiet: bool) -> list:  # type: ignore[type-arg]
+    from kedu.api import export_many
+
+    workers = min(jobs, len(batch))
+    interactive = sys.stderr.isatty() and not quiet and len(batch) > 1
+
+    def plain_line(result) -> None:  # type: ignore[no-untyped-def]
+        if quiet:
+            return
+        if result.ok:
+            size = _size(len(result.data or b""))
+            click.echo(f"wrote {out_dir / result.filename} ({size}, {result.seconds:.2f} s)")
+        else:
+            click.echo(f"failed {result.job.label}", err=True)
+
+    if interactive:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        with Progress(
+            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), transient=True,
+        ) as progress:
+            task = progress.add_task("Exporting", total=len(batch))
+
+            def advance(result) -> None:  # type: ignore[no-untyped-def]
+                progress.update(task, advance=1, description=result.job.label)
+
+            return _execute(batch, out_dir, workers, advance)
+    return _execute(batch, out_dir, workers, plain_line)
+
+
+def _execute(batch, out_dir, workers, on_result):  # type: ignore[no-untyped-def]
+    from kedu.api import export_many
+
+    if workers <= 1:
+        return export_many(batch, out_dir=out_dir, on_result=on_result)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
+
+
+def _report(results: list, out_dir: Path, elapsed: float) -> dict[str, object]:  # type: ignore[type-arg]
+    return {
+        "ok": all(r.ok for r in results),
+        "seconds": round(elapsed, 3),
+        "files": [
+            {
+                "article": r.job.article.id,
+                "locale": r.job.locale,
+                "format": r.job.format,
+                "path": str(out_dir / r.filename) if r.ok else None,
+                "bytes": len(r.data or b"") if r.ok else None,
+                "seconds": round(r.seconds, 3),
+                "draft": r.draft,
+                "fallbacks": r.fallbacks,
+                "error": r.error,
+            }
+            for r in results
+        ],
+    }
+
+
+def _summary(results: list, out_dir: Path, elapsed: float) -> None:  # type: ignore[type-arg]
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"kedu export → {out_dir}", title_justify="left")
+    for column in ("file", "size", "time", "status"):
+        table.add_column(column, justify="right" if column in ("size", "time") else "left")
+    for r in results:
+        name = r.filename or r.job.label
+        status = "ok" + (" (draft translation)" if r.draft else "") if r.ok else "FAILED"
+        table.add_row(name, _size(len(r.data or b"")) if r.ok else "-", f"{r.seconds:.2f} s", status)
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(table)
+    written = sum(1 for r in results if r.ok)
+    failed = len(results) - written
+    console.print(f"{written} written, {failed} failed in {elapsed:.1f} s")

@@ -1,0 +1,83 @@
+"""Organization settings: ``kedu.toml`` or ``[tool.kedu]`` in ``pyproject.toml``.
+
+Looked up in the working directory.  Every key is validated (a misspelt key is
+an error naming it); command-line options override what the file says.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kedu.errors import ConfigError
+from kedu.exporters.base import Paper
+from kedu.models.article import Article, InlineText, Organization
+
+__all__ = ["Config", "load_config", "CONFIG_FILE"]
+
+CONFIG_FILE = "kedu.toml"
+
+
+class Config(BaseModel):
+    """What a clinic sets once: branding and print defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organization: Organization | None = Field(
+        None, description="Replaces the fields it sets in every article's organization."
+    )
+    logo: Path | None = Field(None, description="Logo image printed in the handout header.")
+    disclaimer: InlineText | None = Field(
+        None, description="Replaces every article's disclaimer (extract catalogs again after)."
+    )
+    paper: Paper = Field("letter", description="Default paper size: letter or a4.")
+    locales_dir: Path | None = Field(None, description="Locales directory (default: nearest locales/).")
+    output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
+    source: Path | None = Field(None, description="The file the settings came from.")
+
+    def apply(self, article: Article) -> Article:
+        """``article`` with this configuration's organization and disclaimer."""
+        update: dict[str, object] = {}
+        if self.organization is not None:
+            fields = self.organization.model_dump(exclude_unset=True)
+            update["organization"] = article.organization.model_copy(update=fields)
+        if self.disclaimer is not None:
+            update["disclaimer"] = self.disclaimer
+        return article.model_copy(update=update) if update else article
+
+
+def load_config(directory: Path | None = None) -> Config:
+    """Read ``kedu.toml`` (or ``[tool.kedu]`` of ``pyproject.toml``) in ``directory``."""
+    folder = directory or Path.cwd()
+    candidates = [(folder / CONFIG_FILE, None), (folder / "pyproject.toml", ("tool", "kedu"))]
+    for path, table in candidates:
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"TOML syntax error: {exc}", path=path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot be read: {exc}", path=path) from None
+        for key in table or ():
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        if table and not data:
+            continue
+        base = path.parent
+        try:
+            config = Config.model_validate(data)
+        except ValidationError as exc:
+            from kedu.load import format_validation_error
+
+            field, _line, message = format_validation_error(exc)
+            prefix = "tool.kedu." if table else ""
+            raise ConfigError(message, path=path, field=prefix + field) from None
+        update: dict[str, object] = {"source": path}
+        for name in ("logo", "locales_dir", "output_dir"):
+            value = getattr(config, name)
+            if value is not None and not value.is_absolute():
+                update[name] = base / value
+        return config.model_copy(update=update)
+    return Config()
