@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from kedu.errors import ArticleError, ArticleSchemaError, ArticleSyntaxError
 from kedu.models import article as article_models
-from kedu.models.article import Article
+from kedu.models.article import Article, FieldValueError
 
 __all__ = ["load_article", "parse_article", "format_validation_error", "ARTICLE_SUFFIXES"]
 
@@ -122,9 +123,13 @@ def format_validation_error(
     exc: ValidationError, *, source: str | None = None
 ) -> tuple[str, int | None, str]:
     """(field path, YAML line or None, readable message) for the first error of ``exc``."""
-    errors = exc.errors(include_url=False)
+    # An unknown key explains the "missing field" errors that come with a typo: show it first.
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     first = errors[0]
     loc = _clean_loc(first["loc"], first["type"])
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldValueError):
+        loc = [*loc, *_parse_field(cause.field)]
     field = _loc_to_path(loc)
     message = _describe(first, loc)
     if len(errors) > 1:
@@ -150,6 +155,13 @@ def _clean_loc(loc: tuple[int | str, ...], kind: str) -> list[int | str]:
             continue
         out.append(part)
     return out
+
+
+def _parse_field(field: str) -> list[int | str]:
+    parts: list[int | str] = []
+    for name, index in re.findall(r"([A-Za-z_]+)|\[(\d+)\]", field):
+        parts.append(name if name else int(index))
+    return parts
 
 
 def _loc_to_path(loc: list[int | str]) -> str:

@@ -56,6 +56,14 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _SPACE_RUN = re.compile(r"\s+")
 
 
+class FieldValueError(ValueError):
+    """A model-level validation error that knows which field it is about."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _clean(value: str) -> str:
     bad = _XML_INVALID.search(value)
     if bad:
@@ -256,8 +264,8 @@ class Article(_Model):
         seen: dict[str, str] = {}
         for where, ident in self._ids():
             if ident in seen:
-                raise ValueError(
-                    f"duplicate id {ident!r} at {where} (already used at {seen[ident]})"
+                raise FieldValueError(
+                    f"duplicate id {ident!r} (already used at {seen[ident]})", field=where
                 )
             seen[ident] = where
         return self

@@ -1,0 +1,233 @@
+"""``kedu i18n``: the translators' workflow on gettext catalogs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kedu.cli.common import load_articles, locales_option, state
+from kedu.errors import UsageError
+from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore, find_locales_dir
+
+
+def _store(locales_dir: Path | None, near: Path | None = None) -> CatalogStore:
+    """The project's locales directory: option, config, nearest locales/, else ./locales."""
+    chosen = locales_dir or state().config.locales_dir
+    if chosen is None:
+        chosen = find_locales_dir(near or Path.cwd()) or Path("locales")
+    return CatalogStore(chosen)
+
+
+def _stores(locales_dir: Path | None) -> list[CatalogStore]:
+    project = _store(locales_dir)
+    return [project] if project.root.resolve() == BUILTIN_STORE.root else [project, BUILTIN_STORE]
+
+
+@click.group("i18n")
+def i18n_group() -> None:
+    """Translators' commands (catalogs live in locales/<lang>/LC_MESSAGES/<domain>.po)."""
+
+
+@i18n_group.command("extract")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--labels", is_flag=True, help="Also regenerate kedu's own label template (developers).")
+@locales_option
+def extract_command(articles: tuple[Path, ...], labels: bool, locales_dir: Path | None) -> int:
+    """Write templates/<article id>.pot for each ARTICLE."""
+    from kedu.localize.workflow import extract_labels, extract_templates
+
+    if not articles and not labels:
+        raise UsageError("give one or more ARTICLE files (or --labels)")
+    loaded = load_articles(articles)
+    store = _store(locales_dir, loaded[0][1].parent if loaded else None)
+    written = extract_templates(loaded, store)
+    if labels:
+        written += extract_labels()
+    for article, _path in loaded:
+        path = store.template_path(article.id)
+        click.echo(f"{path}: {'written' if path in written else 'unchanged'}")
+    return 0
+
+
+@i18n_group.command("init")
+@click.option("--lang", "lang", required=True, help="Locale of the new catalog (e.g. es, pt_BR).")
+@click.option("--translator", help="Last-Translator header, e.g. 'Ana Ruiz <ana@example.org>'.")
+@click.option("--force", is_flag=True, help="Overwrite an existing catalog.")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@locales_option
+def init_command(lang: str, translator: str | None, force: bool, articles: tuple[Path, ...],
+                 locales_dir: Path | None) -> int:
+    """Start a new LANG catalog for each ARTICLE (from its template)."""
+    from kedu.localize.workflow import extract_templates, init_catalog
+
+    loaded = load_articles(articles)
+    store = _store(locales_dir, loaded[0][1].parent)
+    extract_templates(loaded, store)
+    for article, _path in loaded:
+        path = init_catalog(store, article.id, lang, translator=translator, force=force)
+        click.echo(f"{path}: created")
+    return 0
+
+
+@i18n_group.command("update")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@locales_option
+def update_command(articles: tuple[Path, ...], locales_dir: Path | None) -> int:
+    """Merge templates into every catalog (re-extracting ARTICLEs first, if given)."""
+    from kedu.localize.workflow import extract_templates, update_catalogs
+
+    loaded = load_articles(articles)
+    store = _store(locales_dir, loaded[0][1].parent if loaded else None)
+    if loaded:
+        extract_templates(loaded, store)
+    domains = [a.id for a, _ in loaded] or None
+    changed = update_catalogs(store, domains)
+    for path in changed:
+        click.echo(f"{path}: updated")
+    if not changed:
+        click.echo("all catalogs are up to date")
+    return 0
+
+
+@i18n_group.command("compile")
+@locales_option
+def compile_command(locales_dir: Path | None) -> int:
+    """Write a .mo next to every .po (kedu itself reads .po directly)."""
+    from kedu.localize.workflow import compile_catalogs
+
+    for path in compile_catalogs(_store(locales_dir)):
+        click.echo(f"{path}: written")
+    return 0
+
+
+@i18n_group.command("stats")
+@click.option("--lang", "langs", multiple=True, help="Only these locales.")
+@click.option("--min", "minimum", type=click.FloatRange(0, 100), help="Fail below this percent.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@locales_option
+def stats_command(langs: tuple[str, ...], minimum: float | None, as_json: bool,
+                  locales_dir: Path | None) -> int:
+    """Translated / fuzzy / untranslated messages per locale and domain."""
+    from kedu.localize.stats import collect_stats
+
+    rows = collect_stats(_stores(locales_dir), locales=list(langs) or None)
+    if as_json:
+        click.echo(json.dumps([
+            {"locale": r.locale, "domain": r.domain, "path": str(r.path), "total": r.total,
+             "translated": r.translated, "fuzzy": r.fuzzy, "untranslated": r.untranslated,
+             "percent": round(r.percent, 1)} for r in rows], indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Translation status")
+        for column in ("locale", "domain", "translated", "fuzzy", "untranslated", "%"):
+            table.add_column(column, justify="left" if column in ("locale", "domain") else "right")
+        for r in rows:
+            pct = f"{r.percent:.1f}"
+            style = "green" if r.percent == 100 and not r.fuzzy else "yellow"
+            table.add_row(r.locale, r.domain, str(r.translated), str(r.fuzzy),
+                          str(r.untranslated), f"[{style}]{pct}[/]")
+        Console(highlight=False).print(table)
+    below = [r for r in rows if minimum is not None and r.percent < minimum]
+    for r in below:
+        click.echo(f"kedu: {r.path}: {r.percent:.1f}% translated, below --min {minimum:g}",
+                   err=True)
+    return 1 if below else 0
+
+
+@i18n_group.command("check")
+@click.option("--lang", "langs", multiple=True, help="Only these locales.")
+@click.option("--warnings/--no-warnings", default=True, help="Show warnings too.")
+@locales_option
+def check_command(langs: tuple[str, ...], warnings: bool, locales_dir: Path | None) -> int:
+    """Quality checks: markup, links, numbers, units, phones, placeholders, plurals, ..."""
+    from kedu.localize.checks import check_store
+
+    findings = check_store(_stores(locales_dir), locales=list(langs) or None)
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in findings:
+        if finding.severity == "error" or warnings:
+            click.echo(str(finding))
+    click.echo(f"{len(errors)} errors, {len(findings) - len(errors)} warnings", err=True)
+    return 1 if errors else 0
+
+
+@i18n_group.command("review")
+@click.option("--lang", "lang", required=True, help="Locale that was reviewed.")
+@click.option("--by", "reviewer", required=True, help="Reviewer's name (and credentials).")
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today).")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@locales_option
+def review_command(lang: str, reviewer: str, when: object, articles: tuple[Path, ...],
+                   locales_dir: Path | None) -> int:
+    """Record that a qualified medical translator reviewed LANG for each ARTICLE."""
+    from datetime import datetime
+
+    from kedu.localize.workflow import record_review
+
+    day = when.date() if isinstance(when, datetime) else date.today()
+    loaded = load_articles(articles)
+    store = _store(locales_dir, loaded[0][1].parent)
+    for article, _path in loaded:
+        path = record_review(store, article.id, lang, reviewer, day)
+        click.echo(f"{path}: reviewed by {reviewer} on {day.isoformat()}")
+    return 0
+
+
+@i18n_group.command("readability")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--lang", "langs", multiple=True, help="Only these locales (default: all).")
+@click.option("--max-grade", type=float, help="Fail when a grade is above this.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@locales_option
+def readability_command(articles: tuple[Path, ...], langs: tuple[str, ...],
+                        max_grade: float | None, as_json: bool, locales_dir: Path | None) -> int:
+    """Sentence length and grade level per language."""
+    from kedu.localize.readability import ReadabilityReport
+    from kedu.reports import readability_reports
+
+    loaded = load_articles(articles)
+    catalogs = locales_dir or state().config.locales_dir
+    reports: list[tuple[str, ReadabilityReport]] = []
+    for article, path in loaded:
+        for report in readability_reports(article, path.parent, catalogs, list(langs) or None):
+            reports.append((article.id, report))
+    if as_json:
+        click.echo(json.dumps([{"article": a, **r.as_dict()} for a, r in reports], indent=2,
+                              ensure_ascii=False))
+    else:
+        _print_readability(reports)
+    over = [(a, r) for a, r in reports
+            if max_grade is not None and r.grade is not None and r.grade > max_grade]
+    for article_id, r in over:
+        click.echo(f"kedu: {article_id} {r.locale}: grade {r.grade:.1f} is above --max-grade "
+                   f"{max_grade:g}", err=True)
+    return 1 if over else 0
+
+
+def _print_readability(reports: list) -> None:  # type: ignore[type-arg]
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="Reading level")
+    for column in ("article", "locale", "sentences", "mean length", "> 20", "score", "note"):
+        table.add_column(column)
+    for article_id, r in reports:
+        score = "-"
+        if r.grade is not None:
+            score = f"{r.formula}: {r.grade:.1f}"
+        elif r.ease is not None:
+            score = f"{r.ease_formula}: {r.ease:.1f}"
+        table.add_row(article_id, r.locale, str(r.sentences), f"{r.mean_words:.1f} {r.unit}",
+                      f"{r.share_over_20:.0%}", score, r.note or "")
+    console.print(table)
+    for article_id, r in reports:
+        if r.longest:
+            console.print(f"\nLongest sentences, {article_id} {r.locale}:")
+            for s in r.longest[:3]:
+                console.print(f"  [{s.path}] {s.words} {r.unit}: {s.text}")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kedu.load import load_article
+from kedu.models import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
+LOCALES = ROOT / "locales"
+SHIPPED_LOCALES = ["es", "ht", "vi", "ru", "ar", "zh_Hans"]
+
+
+@pytest.fixture(scope="session")
+def example() -> Article:
+    return load_article(EXAMPLE)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the example article and its catalogs."""
+    shutil.copytree(EXAMPLE.parent, tmp_path / "examples" / "ketamine-therapy")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    return tmp_path
+
+
+def minimal_article(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": "demo",
+        "title": "Demo",
+        "sections": [
+            {"type": "prose", "id": "intro", "heading": "Intro", "paragraphs": ["Hello."]}
+        ],
+    }
+    data.update(overrides)
+    return data
