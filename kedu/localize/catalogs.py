@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, PoFileParser, write_po
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from kedu.errors import CatalogError
 
@@ -131,6 +132,7 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
         with open(path, "rb") as handle:
             # PoFileParser is what read_po uses; called directly to fill a KeduCatalog.
             PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(handle)
+        _recover_previous_ids(catalog)
         return catalog
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
@@ -142,8 +144,42 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
         raise CatalogError(f"malformed catalog: {exc}", path=path) from None
 
 
+# Babel 2.x reads "#| msgid" lines as plain translator comments and writes long
+# previous msgids as wrapped comment text that neither it nor GNU gettext can
+# read back.  Translators rely on "#|" to see what changed in a fuzzy message,
+# so kedu reads and writes those lines itself, in GNU gettext's format, and
+# leaves everything else to Babel.
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _recover_previous_ids(catalog: Catalog) -> None:
+    for message in [*catalog, *catalog.obsolete.values()]:
+        previous = [c for c in message.user_comments if c.startswith("|")]
+        if not previous:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        ids: list[str] = []
+        for line in previous:
+            body = line[1:].strip()
+            if body.startswith(("msgid ", "msgid_plural ")):
+                ids.append("")
+            if ids:
+                ids[-1] += "".join(unescape(f'"{m}"') for m in _QUOTED.findall(body))
+        if ids:
+            message.previous_id = ids
+
+
+def _previous_lines(message: Message, width: int) -> str:
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+        body = normalize(text, width=width - 3).split("\n")
+        lines.append(f"#| {keyword} {body[0]}")
+        lines.extend(f"#| {line}" for line in body[1:])
+    return "\n".join(lines) + "\n"
+
+
 def po_bytes(catalog: Catalog, *, width: int = 79, omit_header: bool = False) -> bytes:
-    """Serialize ``catalog`` the same way every time (sorted by nothing: reading order)."""
+    """Serialize ``catalog`` the same way every time, in reading order, ``#|`` included."""
     buffer = io.BytesIO()
     write_po(
         buffer,
@@ -152,10 +188,22 @@ def po_bytes(catalog: Catalog, *, width: int = 79, omit_header: bool = False) ->
         omit_header=omit_header,
         sort_output=False,
         sort_by_file=False,
-        include_previous=True,
+        include_previous=False,
         ignore_obsolete=False,
     )
-    return buffer.getvalue()
+    text = buffer.getvalue().decode(catalog.charset or "utf-8")
+    for message in catalog:
+        if not message.id or not message.previous_id:
+            continue
+        if message.context is not None:
+            anchor = f"\nmsgctxt {normalize(message.context, width=width)}\n"
+        else:
+            ident = message.id[0] if isinstance(message.id, tuple) else message.id
+            anchor = f"\nmsgid {normalize(ident, width=width)}\n"
+        at = text.find(anchor)
+        if at >= 0:
+            text = text[: at + 1] + _previous_lines(message, width) + text[at + 1 :]
+    return text.encode(catalog.charset or "utf-8")
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
