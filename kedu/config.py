@@ -71,7 +71,8 @@ def load_config(directory: Path | None = None) -> Config:
         except ValidationError as exc:
             from kedu.load import format_validation_error
 
-            field, _line, message = format_validation_error(exc)
+            known = (*Config.model_fields, *Organization.model_fields)
+            field, _line, message = format_validation_error(exc, known_fields=known)
             prefix = "tool.kedu." if table else ""
             raise ConfigError(message, path=path, field=prefix + field) from None
         update: dict[str, object] = {"source": path}

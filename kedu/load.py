@@ -120,7 +120,7 @@ def _parse_json(text: str, path: str | Path) -> Any:
 
 
 def format_validation_error(
-    exc: ValidationError, *, source: str | None = None
+    exc: ValidationError, *, source: str | None = None, known_fields: tuple[str, ...] = ()
 ) -> tuple[str, int | None, str]:
     """(field path, YAML line or None, readable message) for the first error of ``exc``."""
     # An unknown key explains the "missing field" errors that come with a typo: show it first.
@@ -131,7 +131,7 @@ def format_validation_error(
     if isinstance(cause, FieldValueError):
         loc = [*loc, *_parse_field(cause.field)]
     field = _loc_to_path(loc)
-    message = _describe(first, loc)
+    message = _describe(first, loc, known_fields or _all_field_names())
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     line = _yaml_line(source, loc) if source is not None else None
@@ -183,11 +183,11 @@ def _all_field_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _describe(error: Any, loc: list[int | str]) -> str:
+def _describe(error: Any, loc: list[int | str], known_fields: tuple[str, ...]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(key, _all_field_names(), n=1)
+        close = difflib.get_close_matches(key, known_fields, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown field {key!r}{hint}"
     if kind == "missing":

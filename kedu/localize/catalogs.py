@@ -135,8 +135,10 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
         _recover_previous_ids(catalog)
         return catalog
     except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(getattr(exc, "message", exc)) if hasattr(exc, "message") else str(exc)
+        # Babel counts lines from 0 and appends "on <line>" to its message.
+        lineno = getattr(exc, "lineno", None)
+        line = lineno + 1 if isinstance(lineno, int) else None
+        message = re.sub(r" on \d+$", "", str(exc))
         raise CatalogError(f"malformed catalog: {message}", path=path, line=line) from None
     except UnicodeDecodeError:
         raise CatalogError("malformed catalog: not UTF-8 text", path=path) from None

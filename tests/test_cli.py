@@ -1,0 +1,216 @@
+"""The command line: in-process through main(argv), and once through a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kedu.cli import main
+from kedu.errors import ConfigError
+from kedu.jobs import ExportJob
+from kedu.models import Article
+from tests.conftest import EXAMPLE, ROOT, SHIPPED_LOCALES
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from kedu import __version__
+
+    assert main(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("export", "validate", "schema", "i18n", "import"):
+        assert command in out
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from kedu.cli import main; main(['--help']); "
+        "main(['validate', sys.argv[1]]); "
+        "bad = [m for m in ('reportlab', 'docx', 'babel.messages') if m in sys.modules]; "
+        "print(bad)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "['babel.messages']" or \
+        done.stdout.strip().splitlines()[-1] == "[]"
+    assert "reportlab" not in done.stdout and "'docx'" not in done.stdout
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(EXAMPLE)]) == 0
+    assert "ok (ketamine-therapy: 7 sections, 58 texts)" in capsys.readouterr().out
+
+
+def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "kedu article"
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(EXAMPLE), "--format", "epub"]) == 2
+    assert "unknown format 'epub'; available formats: pdf, docx, json" in capsys.readouterr().err
+    assert main(["export", str(EXAMPLE), "--paper", "legal"]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+def test_missing_article_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "nope.yaml", "--format", "json"]) == 1
+    err = capsys.readouterr().err
+    assert err == "kedu: error: nope.yaml: file not found\n"
+
+
+def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", str(EXAMPLE), "--format", "json", "--out", str(blocker / "o")]) == 1
+    assert "cannot create the output folder" in capsys.readouterr().err
+
+
+def test_json_batch_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["export", str(EXAMPLE), "--all-langs", "--format", "json", "--out",
+                 str(tmp_path), "--report", "json", "--jobs", "1"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True
+    assert sorted(f["locale"] for f in report["files"]) == sorted(["en", *SHIPPED_LOCALES])
+    for entry in report["files"]:
+        assert Path(entry["path"]).stat().st_size == entry["bytes"]
+        assert entry["draft"] is (entry["locale"] != "en")
+
+
+def test_one_failing_job_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locales = tmp_path / "locales"
+    import shutil
+
+    shutil.copytree(ROOT / "locales", locales)
+    po = locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "', 1)
+                  .replace('msgctxt "title"\n', 'msgctxt "title"\n#, fuzzy\n', 1), "utf-8")
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('#, fuzzy\nmsgctxt "title"', 'msgctxt "title"'), "utf-8")
+    # make the title fuzzy the way a tool would: flag line before msgctxt
+    lines = po.read_text(encoding="utf-8").splitlines()
+    at = lines.index('msgctxt "title"')
+    lines.insert(at, "#, fuzzy")
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["export", str(EXAMPLE), "--lang", "es,ru", "--format", "json", "--out", str(out),
+                 "--locales", str(locales), "--jobs", "1", "-q"])
+    assert code == 1
+    err = capsys.readouterr().err
+    failures = [line for line in err.splitlines() if line.startswith("kedu: failed:")]
+    assert len(failures) == 1
+    assert "ketamine-therapy ru json" in failures[0] and "title" in failures[0]
+    assert "--allow-partial" in failures[0]
+    assert (out / "ketamine-therapy.es.json").exists()
+    assert not (out / "ketamine-therapy.ru.json").exists()
+    assert main(["export", str(EXAMPLE), "--lang", "ru", "--format", "json", "--out", str(out),
+                 "--locales", str(locales), "--allow-partial", "-q"]) == 0
+    data = json.loads((out / "ketamine-therapy.ru.json").read_text(encoding="utf-8"))
+    assert data["fallbacks"] == ["title"]
+
+
+def test_malformed_po_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales)
+    po = locales / "es" / "LC_MESSAGES" / "ketamine-therapy.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("msgctxt")) + 1
+    lines.insert(at, "msgbogus \"x\"")
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["export", str(EXAMPLE), "--lang", "es", "--format", "json", "--out",
+                 str(tmp_path / "o"), "--locales", str(locales), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert f"{po}:{at + 1}: malformed catalog" in err
+
+
+class CountingExecutor(Executor):
+    """Any concurrent.futures.Executor works; this one counts what it ran."""
+
+    def __init__(self) -> None:
+        self.inner = ThreadPoolExecutor(max_workers=2)
+        self.submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        return self.inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def test_export_many_accepts_any_executor(example: Article, tmp_path: Path) -> None:
+    import kedu
+
+    jobs = [ExportJob(article=example, locale=loc, format="json", base_dir=EXAMPLE.parent)
+            for loc in ("en", "es", "ar")]
+    with CountingExecutor() as executor:
+        results = kedu.export_many(jobs, executor, out_dir=tmp_path)
+    assert executor.submitted == 3
+    assert [r.job.locale for r in results] == ["en", "es", "ar"]
+    assert all(r.ok for r in results)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ketamine-therapy.ar.json", "ketamine-therapy.en.json", "ketamine-therapy.es.json"]
+
+
+def test_config_file_is_validated(tmp_path: Path) -> None:
+    from kedu.config import load_config
+
+    (tmp_path / "kedu.toml").write_text('paper = "a4"\npapr = "letter"\n')
+    with pytest.raises(ConfigError, match="unknown field 'papr'; did you mean 'paper'"):
+        load_config(tmp_path)
+    (tmp_path / "kedu.toml").write_text('paper = "a5"\n')
+    with pytest.raises(ConfigError, match="kedu.toml: paper"):
+        load_config(tmp_path)
+    (tmp_path / "kedu.toml").unlink()
+    (tmp_path / "pyproject.toml").write_text('[tool.kedu]\npaper = "a4"\noutput_dir = "build"\n')
+    config = load_config(tmp_path)
+    assert config.paper == "a4" and config.output_dir == tmp_path / "build"
+
+
+def test_config_overrides_organization(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "kedu.toml").write_text(
+        f'output_dir = "handouts"\nlocales_dir = "{ROOT / "locales"}"\n'
+        '[organization]\nname = "Lakeside Family Clinic"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", str(EXAMPLE), "--format", "json", "-q"]) == 0
+    data = json.loads((tmp_path / "handouts" / "ketamine-therapy.en.json").read_text())
+    assert data["article"]["organization"]["name"] == "Lakeside Family Clinic"
+    assert data["article"]["organization"]["phone"] == "555-0100"
+    (tmp_path / "kedu.toml").write_text("[organisation]\nname = 'x'\n")
+    assert main(["validate", str(EXAMPLE)]) == 1
+    assert "unknown field 'organisation'; did you mean 'organization'" in capsys.readouterr().err
+
+
+def test_real_process_exit_codes(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "kedu", "export", str(EXAMPLE), "--lang", "xx",
+                           "--format", "json", "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "kedu", "export", str(EXAMPLE), "--lang", "es",
+                           "--format", "json", "--out", str(tmp_path)],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "wrote" in done.stdout and "1 written, 0 failed" in done.stdout
+
+
+def test_debug_shows_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--debug", "validate", "nope.yaml"]) == 1
+    assert "Traceback" in capsys.readouterr().err
