@@ -1,0 +1,32 @@
+"""Word (.docx) export: a restylable, accessible handout built from real Word styles.
+
+The document is assembled with python-docx (:mod:`.build`, :mod:`.styles`),
+with the WordprocessingML python-docx lacks written in :mod:`.oxml`, and then
+repackaged by :mod:`.package` so the same input always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import ClassVar
+
+from kedu.exporters.base import Exporter, ExportOptions
+from kedu.exporters.docx.build import build_document, document_date
+from kedu.exporters.docx.package import normalize_package
+from kedu.models.localized import LocalizedArticle
+
+__all__ = ["DocxExporter"]
+
+
+class DocxExporter(Exporter):
+    name: ClassVar[str] = "docx"
+    extension: ClassVar[str] = "docx"
+    media_type: ClassVar[str] = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+    def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
+        document = build_document(doc, options)
+        buffer = BytesIO()
+        document.save(buffer)
+        return normalize_package(buffer.getvalue(), document_date(doc))

@@ -1,0 +1,98 @@
+"""Which Word language ids, fonts and direction a locale gets.
+
+Word and LibreOffice want ``ll-CC`` language ids in ``w:lang`` (Word's proofing
+tools are keyed by region), while kedu locales are often bare languages
+(``es``) or scripts (``zh_Hans``).  A locale that names a territory keeps it;
+otherwise CLDR's likely-subtags table supplies the region (``es`` → ``es-ES``,
+``zh_Hans`` → ``zh-CN``, ``zh_Hant`` → ``zh-TW``, ``vi`` → ``vi-VN``), so no
+hand-kept table goes stale.  One exception: Arabic maps to ``ar-SA``, Word's
+primary Arabic and the id Word itself writes into ``w:bidi`` by default, where
+CLDR would say ``ar-EG``.
+
+Fonts are chosen for what Word users actually have, because a .docx carries no
+fonts and a clinic will open it in Word:
+
+* Latin, Cyrillic, Greek, Vietnamese and Arabic: **Arial**.  It ships with every
+  Windows and macOS Word (with Arabic glyphs on Windows), and LibreOffice
+  substitutes the metric-compatible Liberation Sans, so line breaks match.
+  Noto Sans (used by the PDF exporter) is rarely installed on office PCs and
+  would fall back to an arbitrary font with different metrics.
+* Simplified Chinese: **Microsoft YaHei** (Windows Vista+, bundled with Office
+  for Mac); LibreOffice without it falls back by ``w:eastAsia="zh-CN"`` to a
+  Simplified Chinese face such as Noto Sans CJK SC rather than a Japanese one.
+  Traditional Chinese, Japanese and Korean get the equivalent system UI fonts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.core import get_global
+
+from kedu.exporters.docx.oxml import Languages
+from kedu.models.localized import LocalizedArticle
+
+__all__ = ["COMPLEX_SCRIPT_FONT", "LATIN_FONT", "TextSetup", "text_setup", "word_language_id"]
+
+LATIN_FONT = "Arial"
+COMPLEX_SCRIPT_FONT = "Arial"
+
+_EAST_ASIAN_FONTS = {
+    "zh-CN": "Microsoft YaHei",
+    "zh-SG": "Microsoft YaHei",
+    "zh-TW": "Microsoft JhengHei",
+    "zh-HK": "Microsoft JhengHei",
+    "zh-MO": "Microsoft JhengHei",
+    "ja": "Yu Gothic",
+    "ko": "Malgun Gothic",
+}
+_WORD_PRIMARY_REGION = {"ar": "SA"}
+_FULL_WIDTH_COLON = {"zh", "ja"}
+
+
+@dataclass(frozen=True, slots=True)
+class TextSetup:
+    """Everything about a locale's script that changes the XML of a run or paragraph."""
+
+    languages: Languages
+    rtl: bool
+    east_asian_font: str | None
+    term_separator: str
+    """Between a list item's bold term and its description (full-width colon in CJK)."""
+
+
+def word_language_id(locale: str) -> str:
+    """``ll-CC`` id for a Babel/BCP 47 locale, e.g. ``zh_Hans`` → ``zh-CN``."""
+    parsed = Locale.parse(locale.replace("-", "_"))
+    territory = parsed.territory or _WORD_PRIMARY_REGION.get(parsed.language)
+    if territory is None:
+        likely: Mapping[str, str] = get_global("likely_subtags")
+        key = f"{parsed.language}_{parsed.script}" if parsed.script else parsed.language
+        full = likely.get(key) or likely.get(parsed.language)
+        if full is not None:
+            territory = Locale.parse(full).territory
+    return f"{parsed.language}-{territory}" if territory else parsed.language
+
+
+def text_setup(doc: LocalizedArticle) -> TextSetup:
+    """The language slots, direction and fonts for ``doc``'s locale.
+
+    For Arabic and CJK handouts the Latin slot (``w:val``) gets the *source*
+    language: the Latin-script words in them are untranslated fallbacks,
+    acronyms and addresses, not the target language.
+    """
+    word_id = word_language_id(doc.locale)
+    language = word_id.split("-")[0]
+    source_id = word_language_id(doc.article.language)
+    east_asian_font = _EAST_ASIAN_FONTS.get(word_id) or _EAST_ASIAN_FONTS.get(language)
+    rtl = doc.direction == "rtl"
+    if east_asian_font:
+        languages = Languages(val=source_id, east_asia=word_id)
+    elif rtl:
+        languages = Languages(val=source_id, bidi=word_id)
+    else:
+        languages = Languages(val=word_id)
+    separator = "\uff1a" if language in _FULL_WIDTH_COLON else ": "
+    return TextSetup(languages, rtl, east_asian_font, separator)
