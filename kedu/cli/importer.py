@@ -1,0 +1,49 @@
+"""``kedu import``: turn an existing blog post into an article file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kedu.errors import OutputError
+
+
+@click.command("import")
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the article here (default: print the YAML to stdout).")
+@click.option("--id", "article_id", metavar="SLUG",
+              help="Article id (default: made from the title).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+def import_command(post: Path, output: Path | None, article_id: str | None, quiet: bool) -> int:
+    """Import POST (.md, .html or .txt) as a kedu article.
+
+    Headings, lists, FAQs, photo credits and keyword lines are mapped to the
+    article format; the YAML header says what was inferred, and everything
+    guessed or not mapped is printed as a warning.  Review the result, then
+    run `kedu validate`.
+    """
+    from kedu.importers import import_article
+
+    result = import_article(post, article_id=article_id)
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"kedu: warning: {post}: {warning}", err=True)
+    if output is None:
+        click.echo(result.yaml, nl=False)
+        return 0
+    from kedu.write import write_atomic
+
+    try:
+        write_atomic(output, result.yaml.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"cannot be written: {exc.strerror or exc}", path=output) from None
+    if not quiet:
+        article = result.article
+        click.echo(
+            f"{post} → {output}: {article.id} ({len(article.sections)} sections, "
+            f"{len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'})",
+            err=True,
+        )
+    return 0
