@@ -56,9 +56,10 @@ def _results(jobs: list[ExportJob], executor: Executor | None) -> Iterator[tuple
             index = futures[future]
             try:
                 yield index, future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker fails its job only
-                yield index, JobResult(
-                    job=jobs[index], error=f"worker failed: {type(exc).__name__}: {exc}"
+            except Exception as exc:
+                yield (
+                    index,
+                    JobResult(job=jobs[index], error=f"worker failed: {type(exc).__name__}: {exc}"),
                 )
     finally:
         for future in futures:

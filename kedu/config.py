@@ -15,7 +15,7 @@ from kedu.errors import ConfigError
 from kedu.exporters.base import Paper
 from kedu.models.article import Article, InlineText, Organization
 
-__all__ = ["Config", "load_config", "CONFIG_FILE"]
+__all__ = ["CONFIG_FILE", "Config", "load_config"]
 
 CONFIG_FILE = "kedu.toml"
 
@@ -33,7 +33,9 @@ class Config(BaseModel):
         None, description="Replaces every article's disclaimer (extract catalogs again after)."
     )
     paper: Paper = Field("letter", description="Default paper size: letter or a4.")
-    locales_dir: Path | None = Field(None, description="Locales directory (default: nearest locales/).")
+    locales_dir: Path | None = Field(
+        None, description="Locales directory (default: nearest locales/)."
+    )
     output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
     source: Path | None = Field(None, description="The file the settings came from.")
 

@@ -18,7 +18,7 @@ from kedu.errors import KeduError, ReviewRequiredError
 from kedu.exporters.base import ExportOptions
 from kedu.models.article import Article
 
-__all__ = ["ExportJob", "JobResult", "run_job", "output_name"]
+__all__ = ["ExportJob", "JobResult", "output_name", "run_job"]
 
 
 class ExportJob(BaseModel):
@@ -62,8 +62,14 @@ class JobResult(BaseModel):
         return self.error is None
 
 
-def output_name(article_id: str, locale: str, extension: str, *, large_print: bool = False,
-                source: str | None = None) -> str:
+def output_name(
+    article_id: str,
+    locale: str,
+    extension: str,
+    *,
+    large_print: bool = False,
+    source: str | None = None,
+) -> str:
     """``<id>.<lang>[.large].<ext>``; bilingual: ``<id>.<src>-<lang>[.large].<ext>``."""
     lang = f"{source}-{locale}" if source else locale
     large = ".large" if large_print else ""
@@ -79,7 +85,10 @@ def run_job(job: ExportJob) -> JobResult:
     try:
         exporter = get_exporter(job.format)
         doc = localize(
-            job.article, job.locale, catalogs=job.catalogs, allow_partial=job.allow_partial,
+            job.article,
+            job.locale,
+            catalogs=job.catalogs,
+            allow_partial=job.allow_partial,
             base_dir=job.base_dir,
         )
         if job.require_reviewed and doc.review.is_draft:
@@ -100,16 +109,23 @@ def run_job(job: ExportJob) -> JobResult:
             source_locale = companion.locale
         data = exporter.export(doc, options)
         name = output_name(
-            job.article.id, doc.locale, exporter.extension,
-            large_print=job.options.large_print, source=source_locale,
+            job.article.id,
+            doc.locale,
+            exporter.extension,
+            large_print=job.options.large_print,
+            source=source_locale,
         )
         return JobResult(
-            job=job, filename=name, data=data, seconds=time.perf_counter() - started,
-            draft=doc.review.is_draft, fallbacks=len(doc.report.fallbacks),
+            job=job,
+            filename=name,
+            data=data,
+            seconds=time.perf_counter() - started,
+            draft=doc.review.is_draft,
+            fallbacks=len(doc.report.fallbacks),
         )
     except KeduError as exc:
         return JobResult(job=job, error=str(exc), seconds=time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - one broken job must not stop a batch
+    except Exception as exc:
         return JobResult(
             job=job,
             error=f"internal error: {type(exc).__name__}: {exc}",

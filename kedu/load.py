@@ -21,7 +21,7 @@ from kedu.errors import ArticleError, ArticleSchemaError, ArticleSyntaxError
 from kedu.models import article as article_models
 from kedu.models.article import Article, FieldValueError
 
-__all__ = ["load_article", "parse_article", "format_validation_error", "ARTICLE_SUFFIXES"]
+__all__ = ["ARTICLE_SUFFIXES", "format_validation_error", "load_article", "parse_article"]
 
 ARTICLE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _SECTION_TYPES = ("prose", "list", "faq", "callout", "image", "call_to_action")
@@ -34,7 +34,7 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: set[Any] = set()
     for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -45,7 +45,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -97,7 +97,7 @@ def parse_article(text: str, *, kind: str = "yaml", path: str | Path = "<string>
 
 def _parse_yaml(text: str, path: str | Path) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -227,9 +227,12 @@ def _yaml_line(source: str, loc: list[int | str]) -> int | None:
                     child = value_node
                     line = key_node.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part < len(node.value):
-                child = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and part < len(node.value)
+        ):
+            child = node.value[part]
         node = child
     if node is not None:
         line = node.start_mark.line + 1 if not isinstance(node, yaml.MappingNode) else line

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic", "TEMP_SUFFIX"]
+__all__ = ["TEMP_SUFFIX", "write_atomic"]
 
 TEMP_SUFFIX = ".tmp"
 

@@ -37,10 +37,17 @@ def test_help_does_not_import_heavy_libraries() -> None:
         "bad = [m for m in ('reportlab', 'docx', 'babel.messages') if m in sys.modules]; "
         "print(bad)"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True,
-                          text=True, check=True, cwd=ROOT)
-    assert done.stdout.strip().splitlines()[-1] == "['babel.messages']" or \
-        done.stdout.strip().splitlines()[-1] == "[]"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert (
+        done.stdout.strip().splitlines()[-1] == "['babel.messages']"
+        or done.stdout.strip().splitlines()[-1] == "[]"
+    )
     assert "reportlab" not in done.stdout and "'docx'" not in done.stdout
 
 
@@ -76,8 +83,21 @@ def test_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_json_batch_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["export", str(EXAMPLE), "--all-langs", "--format", "json", "--out",
-                 str(tmp_path), "--report", "json", "--jobs", "1"])
+    code = main(
+        [
+            "export",
+            str(EXAMPLE),
+            "--all-langs",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+            "--report",
+            "json",
+            "--jobs",
+            "1",
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
@@ -95,8 +115,12 @@ def test_one_failing_job_does_not_stop_the_others(
 
     shutil.copytree(ROOT / "locales", locales)
     po = locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "', 1)
-                  .replace('msgctxt "title"\n', 'msgctxt "title"\n#, fuzzy\n', 1), "utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8")
+        .replace('msgstr "', 'msgstr "', 1)
+        .replace('msgctxt "title"\n', 'msgctxt "title"\n#, fuzzy\n', 1),
+        "utf-8",
+    )
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('#, fuzzy\nmsgctxt "title"', 'msgctxt "title"'), "utf-8")
     # make the title fuzzy the way a tool would: flag line before msgctxt
@@ -105,8 +129,23 @@ def test_one_failing_job_does_not_stop_the_others(
     lines.insert(at, "#, fuzzy")
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    code = main(["export", str(EXAMPLE), "--lang", "es,ru", "--format", "json", "--out", str(out),
-                 "--locales", str(locales), "--jobs", "1", "-q"])
+    code = main(
+        [
+            "export",
+            str(EXAMPLE),
+            "--lang",
+            "es,ru",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+            "--locales",
+            str(locales),
+            "--jobs",
+            "1",
+            "-q",
+        ]
+    )
     assert code == 1
     err = capsys.readouterr().err
     failures = [line for line in err.splitlines() if line.startswith("kedu: failed:")]
@@ -115,13 +154,32 @@ def test_one_failing_job_does_not_stop_the_others(
     assert "--allow-partial" in failures[0]
     assert (out / "ketamine-therapy.es.json").exists()
     assert not (out / "ketamine-therapy.ru.json").exists()
-    assert main(["export", str(EXAMPLE), "--lang", "ru", "--format", "json", "--out", str(out),
-                 "--locales", str(locales), "--allow-partial", "-q"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "ru",
+                "--format",
+                "json",
+                "--out",
+                str(out),
+                "--locales",
+                str(locales),
+                "--allow-partial",
+                "-q",
+            ]
+        )
+        == 0
+    )
     data = json.loads((out / "ketamine-therapy.ru.json").read_text(encoding="utf-8"))
     assert data["fallbacks"] == ["title"]
 
 
-def test_malformed_po_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_po_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import shutil
 
     locales = tmp_path / "locales"
@@ -129,10 +187,26 @@ def test_malformed_po_names_file_and_line(tmp_path: Path, capsys: pytest.Capture
     po = locales / "es" / "LC_MESSAGES" / "ketamine-therapy.po"
     lines = po.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("msgctxt")) + 1
-    lines.insert(at, "msgbogus \"x\"")
+    lines.insert(at, 'msgbogus "x"')
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert main(["export", str(EXAMPLE), "--lang", "es", "--format", "json", "--out",
-                 str(tmp_path / "o"), "--locales", str(locales), "-q"]) == 1
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "es",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / "o"),
+                "--locales",
+                str(locales),
+                "-q",
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert f"{po}:{at + 1}: malformed catalog" in err
 
@@ -155,15 +229,20 @@ class CountingExecutor(Executor):
 def test_export_many_accepts_any_executor(example: Article, tmp_path: Path) -> None:
     import kedu
 
-    jobs = [ExportJob(article=example, locale=loc, format="json", base_dir=EXAMPLE.parent)
-            for loc in ("en", "es", "ar")]
+    jobs = [
+        ExportJob(article=example, locale=loc, format="json", base_dir=EXAMPLE.parent)
+        for loc in ("en", "es", "ar")
+    ]
     with CountingExecutor() as executor:
         results = kedu.export_many(jobs, executor, out_dir=tmp_path)
     assert executor.submitted == 3
     assert [r.job.locale for r in results] == ["en", "es", "ar"]
     assert all(r.ok for r in results)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "ketamine-therapy.ar.json", "ketamine-therapy.en.json", "ketamine-therapy.es.json"]
+        "ketamine-therapy.ar.json",
+        "ketamine-therapy.en.json",
+        "ketamine-therapy.es.json",
+    ]
 
 
 def test_config_file_is_validated(tmp_path: Path) -> None:
@@ -173,7 +252,7 @@ def test_config_file_is_validated(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown field 'papr'; did you mean 'paper'"):
         load_config(tmp_path)
     (tmp_path / "kedu.toml").write_text('paper = "a5"\n')
-    with pytest.raises(ConfigError, match="kedu.toml: paper"):
+    with pytest.raises(ConfigError, match=r"kedu\.toml: paper"):
         load_config(tmp_path)
     (tmp_path / "kedu.toml").unlink()
     (tmp_path / "pyproject.toml").write_text('[tool.kedu]\npaper = "a4"\noutput_dir = "build"\n')
@@ -181,8 +260,9 @@ def test_config_file_is_validated(tmp_path: Path) -> None:
     assert config.paper == "a4" and config.output_dir == tmp_path / "build"
 
 
-def test_config_overrides_organization(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_overrides_organization(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "kedu.toml").write_text(
         f'output_dir = "handouts"\nlocales_dir = "{ROOT / "locales"}"\n'
         '[organization]\nname = "Lakeside Family Clinic"\n'
@@ -199,14 +279,46 @@ def test_config_overrides_organization(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_real_process_exit_codes(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "kedu", "export", str(EXAMPLE), "--lang", "xx",
-                           "--format", "json", "--out", str(tmp_path)],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kedu",
+            "export",
+            str(EXAMPLE),
+            "--lang",
+            "xx",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "kedu", "export", str(EXAMPLE), "--lang", "es",
-                           "--format", "json", "--out", str(tmp_path)],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kedu",
+            "export",
+            str(EXAMPLE),
+            "--lang",
+            "es",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout and "1 written, 0 failed" in done.stdout
 

@@ -12,7 +12,13 @@ from kedu.cli import main
 from kedu.errors import LocaleError, MissingTranslationError
 from kedu.load import load_article
 from kedu.localize import localize
-from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore, po_bytes, read_catalog, write_catalog
+from kedu.localize.catalogs import (
+    BUILTIN_STORE,
+    CatalogStore,
+    po_bytes,
+    read_catalog,
+    write_catalog,
+)
 from kedu.localize.extract import article_template
 from kedu.localize.workflow import extract_templates, init_catalog, update_catalogs
 from kedu.models import Article, plain_text
@@ -28,7 +34,9 @@ def test_extraction_is_deterministic(example: Article, tmp_path: Path) -> None:
     second = po_bytes(article_template(example, EXAMPLE, project_root=EXAMPLE.parents[2]))
     assert first == second
     shipped = (LOCALES / "templates" / "ketamine-therapy.pot").read_bytes()
-    assert first == shipped, "locales/templates/ketamine-therapy.pot is stale: run kedu i18n extract"
+    assert first == shipped, (
+        "locales/templates/ketamine-therapy.pot is stale: run kedu i18n extract"
+    )
 
 
 def test_template_messages_have_context_comments_and_lines(example: Article) -> None:
@@ -117,13 +125,15 @@ def test_reordering_sections_loses_no_translation(project: Path, example: Articl
 
 
 def test_identical_sources_translate_differently(tmp_path: Path) -> None:
-    article = Article.model_validate({
-        "id": "twice",
-        "title": "Rest",
-        "sections": [
-            {"type": "prose", "id": "a", "heading": "Rest", "paragraphs": ["Rest."]},
-        ],
-    })
+    article = Article.model_validate(
+        {
+            "id": "twice",
+            "title": "Rest",
+            "sections": [
+                {"type": "prose", "id": "a", "heading": "Rest", "paragraphs": ["Rest."]},
+            ],
+        }
+    )
     store = CatalogStore(tmp_path / "locales")
     source = tmp_path / "twice.yaml"
     source.write_text("id: twice\n")
@@ -141,8 +151,22 @@ def test_identical_sources_translate_differently(tmp_path: Path) -> None:
 
 
 def test_spanish_json_has_every_msgstr_and_no_english(example: Article, tmp_path: Path) -> None:
-    assert main(["export", str(EXAMPLE), "--lang", "es", "--format", "json",
-                 "--out", str(tmp_path), "-q"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "es",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path),
+                "-q",
+            ]
+        )
+        == 0
+    )
     data = json.loads((tmp_path / "ketamine-therapy.es.json").read_text(encoding="utf-8"))
     assert data["locale"] == "es" and data["review"]["state"] == "draft"
     article = Article.model_validate(data["article"])
@@ -211,14 +235,18 @@ def test_unknown_locale_on_the_command_line(capsys: pytest.CaptureFixture[str]) 
 
 def test_init_writes_headers_and_plural_forms(project: Path) -> None:
     article = project / "examples" / "ketamine-therapy" / "article.yaml"
-    assert main(["i18n", "init", "--lang", "pl", str(article),
-                 "--locales", str(project / "locales")]) == 0
+    assert (
+        main(["i18n", "init", "--lang", "pl", str(article), "--locales", str(project / "locales")])
+        == 0
+    )
     text = (project / "locales" / "pl" / "LC_MESSAGES" / "ketamine-therapy.po").read_text()
     assert '"Language: pl\\n"' in text
     assert "nplurals=3" in text
     assert 'msgctxt "sensations/euphoria/term"' in text
-    assert main(["i18n", "init", "--lang", "pl", str(article),
-                 "--locales", str(project / "locales")]) == 1
+    assert (
+        main(["i18n", "init", "--lang", "pl", str(article), "--locales", str(project / "locales")])
+        == 1
+    )
 
 
 def test_edit_po_and_reexport_without_compiling(project: Path, example: Article) -> None:

@@ -55,13 +55,13 @@ def test_bad_article_gives_one_clear_line(name: str, capsys: pytest.CaptureFixtu
 
 
 def test_missing_file() -> None:
-    with pytest.raises(ArticleError, match="nope.yaml: file not found"):
+    with pytest.raises(ArticleError, match=r"nope\.yaml: file not found"):
         load_article("nope.yaml")
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
-    with pytest.raises(ArticleError, match="unsupported file type '.txt'"):
+    with pytest.raises(ArticleError, match=r"unsupported file type '\.txt'"):
         load_article(tmp_path / "a.txt")
 
 

@@ -30,7 +30,9 @@ def test_write_replaces_atomically(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
-def test_failure_mid_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_mid_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "a.pdf"
     write_atomic(target, b"good old handout")
 
@@ -44,7 +46,9 @@ def test_failure_mid_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytes
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
-def test_ctrl_c_mid_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_mid_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "a.pdf"
     write_atomic(target, b"good")
 
@@ -67,8 +71,13 @@ def test_killed_process_never_leaves_a_truncated_file(tmp_path: Path) -> None:
         "os.replace = lambda a, b: (print('ready', flush=True), time.sleep(60))\n"
         "write.write_atomic(sys.argv[1], b'x' * 5_000_000)\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE,
-                            text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(target)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready"
     proc.send_signal(signal.SIGKILL)
@@ -100,8 +109,10 @@ def test_killed_worker_leaves_only_complete_files(
 
     monkeypatch.setitem(registry.BUILTIN_FORMATS, "dying", f"{__name__}:DyingExporter")
     registry.get_exporter.cache_clear()
-    jobs = [ExportJob(article=example, locale=loc, format=fmt, base_dir=EXAMPLE.parent)
-            for loc, fmt in (("en", "json"), ("es", "dying"), ("ar", "json"), ("ru", "json"))]
+    jobs = [
+        ExportJob(article=example, locale=loc, format=fmt, base_dir=EXAMPLE.parent)
+        for loc, fmt in (("en", "json"), ("es", "dying"), ("ar", "json"), ("ru", "json"))
+    ]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         results = kedu.export_many(jobs, pool, out_dir=tmp_path)

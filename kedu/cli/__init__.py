@@ -17,7 +17,7 @@ from kedu._version import __version__
 from kedu.cli.common import State
 from kedu.errors import KeduError
 
-__all__ = ["main", "run", "cli"]
+__all__ = ["cli", "main", "run"]
 
 
 class LazyGroup(click.Group):
@@ -48,14 +48,23 @@ class LazyGroup(click.Group):
 @click.group(
     cls=LazyGroup,
     lazy={
-        "export": ("kedu.cli.export", "export_command",
-                   "Make handouts (PDF, Word, JSON) in one or more languages."),
+        "export": (
+            "kedu.cli.export",
+            "export_command",
+            "Make handouts (PDF, Word, JSON) in one or more languages.",
+        ),
         "validate": ("kedu.cli.basic", "validate_command", "Check article files."),
         "schema": ("kedu.cli.basic", "schema_command", "Print the JSON Schema of articles."),
-        "i18n": ("kedu.cli.i18n", "i18n_group",
-                 "Translators' commands: extract, init, update, stats, check, ..."),
-        "import": ("kedu.cli.importer", "import_command",
-                   "Turn a blog post (.md, .html, .txt) into an article."),
+        "i18n": (
+            "kedu.cli.i18n",
+            "i18n_group",
+            "Translators' commands: extract, init, update, stats, check, ...",
+        ),
+        "import": (
+            "kedu.cli.importer",
+            "import_command",
+            "Turn a blog post (.md, .html, .txt) into an article.",
+        ),
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -41,10 +41,14 @@ def load_articles(paths: tuple[Path, ...] | list[Path]) -> list[tuple[Article, P
 
 def locales_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
-        "--locales", "locales_dir", type=click.Path(path_type=Path, file_okay=False),
+        "--locales",
+        "locales_dir",
+        type=click.Path(path_type=Path, file_okay=False),
         help="Locales directory (default: config, then the nearest locales/ folder).",
     )(func)
 
 
 def article_arg(func: click.decorators.FC) -> click.decorators.FC:
-    return click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
+    return click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))(
+        func
+    )

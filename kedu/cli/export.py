@@ -6,13 +6,18 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kedu.cli.common import article_arg, load_articles, locales_option, state
 from kedu.errors import LocaleError, OutputError, UsageError
+
+if TYPE_CHECKING:
+    from kedu.jobs import ExportJob, JobResult
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -32,28 +37,60 @@ def parse_formats(value: str) -> list[str]:
 
 @click.command("export")
 @article_arg
-@click.option("--lang", "langs", multiple=True, metavar="L",
-              help="Target locale; repeat or separate with commas (default: source language).")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="L",
+    help="Target locale; repeat or separate with commas (default: source language).",
+)
 @click.option("--all-langs", is_flag=True, help="The source language and every translated one.")
-@click.option("--format", "format_", default="pdf", show_default=True, metavar="F,…|all",
-              help="Formats: pdf, docx, json (comma-separated) or all.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default: config output_dir, else out/).")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size (default: config, else letter).")
+@click.option(
+    "--format",
+    "format_",
+    default="pdf",
+    show_default=True,
+    metavar="F,…|all",
+    help="Formats: pdf, docx, json (comma-separated) or all.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: config output_dir, else out/).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    help="Paper size (default: config, else letter).",
+)
 @click.option("--large-print", is_flag=True, help="Large print (16 pt body) for low vision.")
 @click.option("--bilingual", is_flag=True, help="Source language beside the translation.")
-@click.option("--allow-partial", is_flag=True,
-              help="Print missing translations in the source language instead of failing.")
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Print missing translations in the source language instead of failing.",
+)
 @click.option("--require-reviewed", is_flag=True, help="Refuse unreviewed (draft) translations.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel processes (default: CPU count).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--report", type=click.Choice(["json"]), help="Print a machine-readable report.")
 @locales_option
 def export_command(
-    articles: tuple[Path, ...], langs: tuple[str, ...], all_langs: bool, format_: str,
-    out_dir: Path | None, paper: str | None, large_print: bool, bilingual: bool,
-    allow_partial: bool, require_reviewed: bool, jobs: int | None, quiet: bool,
-    report: str | None, locales_dir: Path | None,
+    articles: tuple[Path, ...],
+    langs: tuple[str, ...],
+    all_langs: bool,
+    format_: str,
+    out_dir: Path | None,
+    paper: str | None,
+    large_print: bool,
+    bilingual: bool,
+    allow_partial: bool,
+    require_reviewed: bool,
+    jobs: int | None,
+    quiet: bool,
+    report: str | None,
+    locales_dir: Path | None,
 ) -> int:
     """Export each ARTICLE to DIR/<id>.<lang>.<ext>."""
     from kedu.exporters import ExportOptions
@@ -66,7 +103,7 @@ def export_command(
     loaded = load_articles(articles)
     catalogs = locales_dir or config.locales_dir
     options = ExportOptions(
-        paper=paper or config.paper,  # type: ignore[arg-type]
+        paper=paper or config.paper,
         large_print=large_print,
         logo=config.logo,
     )
@@ -89,11 +126,19 @@ def export_command(
                     continue
                 raise UsageError(f"--bilingual needs a target language other than {chosen!r}")
             for name in formats:
-                batch.append(ExportJob(
-                    article=article, locale=chosen, format=name, options=options,
-                    catalogs=catalogs, base_dir=base, allow_partial=allow_partial,
-                    require_reviewed=require_reviewed, bilingual=bilingual,
-                ))
+                batch.append(
+                    ExportJob(
+                        article=article,
+                        locale=chosen,
+                        format=name,
+                        options=options,
+                        catalogs=catalogs,
+                        base_dir=base,
+                        allow_partial=allow_partial,
+                        require_reviewed=require_reviewed,
+                        bilingual=bilingual,
+                    )
+                )
     target = _prepare_out_dir(out_dir or config.output_dir)
     started = time.perf_counter()
     results = _run(batch, target, jobs or os.cpu_count() or 1, quiet or report is not None)
@@ -120,38 +165,41 @@ def _prepare_out_dir(path: Path) -> Path:
     return path
 
 
-def _run(batch: list, out_dir: Path, jobs: int, quiet: bool) -> list:  # type: ignore[type-arg]
-    from kedu.api import export_many
-
+def _run(batch: list[ExportJob], out_dir: Path, jobs: int, quiet: bool) -> list[JobResult]:
     workers = min(jobs, len(batch))
     interactive = sys.stderr.isatty() and not quiet and len(batch) > 1
 
-    def plain_line(result) -> None:  # type: ignore[no-untyped-def]
+    def plain_line(result: JobResult) -> None:
         if quiet:
             return
         if result.ok:
             size = _size(len(result.data or b""))
-            click.echo(f"wrote {out_dir / result.filename} ({size}, {result.seconds:.2f} s)")
+            click.echo(f"wrote {out_dir / str(result.filename)} ({size}, {result.seconds:.2f} s)")
         else:
             click.echo(f"failed {result.job.label}", err=True)
 
-    if interactive:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    if not interactive:
+        return _execute(batch, out_dir, workers, plain_line)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-        with Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), transient=True,
-        ) as progress:
-            task = progress.add_task("Exporting", total=len(batch))
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Exporting", total=len(batch))
 
-            def advance(result) -> None:  # type: ignore[no-untyped-def]
-                progress.update(task, advance=1, description=result.job.label)
+        def advance(result: JobResult) -> None:
+            progress.update(task, advance=1, description=result.job.label)
 
-            return _execute(batch, out_dir, workers, advance)
-    return _execute(batch, out_dir, workers, plain_line)
+        return _execute(batch, out_dir, workers, advance)
 
 
-def _execute(batch, out_dir, workers, on_result):  # type: ignore[no-untyped-def]
+def _execute(
+    batch: list[ExportJob], out_dir: Path, workers: int, on_result: Callable[[JobResult], None]
+) -> list[JobResult]:
     from kedu.api import export_many
 
     if workers <= 1:
@@ -164,7 +212,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
-def _report(results: list, out_dir: Path, elapsed: float) -> dict[str, object]:  # type: ignore[type-arg]
+def _report(results: list[JobResult], out_dir: Path, elapsed: float) -> dict[str, object]:
     return {
         "ok": all(r.ok for r in results),
         "seconds": round(elapsed, 3),
@@ -173,7 +221,7 @@ def _report(results: list, out_dir: Path, elapsed: float) -> dict[str, object]: 
                 "article": r.job.article.id,
                 "locale": r.job.locale,
                 "format": r.job.format,
-                "path": str(out_dir / r.filename) if r.ok else None,
+                "path": str(out_dir / r.filename) if r.ok and r.filename else None,
                 "bytes": len(r.data or b"") if r.ok else None,
                 "seconds": round(r.seconds, 3),
                 "draft": r.draft,
@@ -185,7 +233,7 @@ def _report(results: list, out_dir: Path, elapsed: float) -> dict[str, object]: 
     }
 
 
-def _summary(results: list, out_dir: Path, elapsed: float) -> None:  # type: ignore[type-arg]
+def _summary(results: list[JobResult], out_dir: Path, elapsed: float) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -195,7 +243,9 @@ def _summary(results: list, out_dir: Path, elapsed: float) -> None:  # type: ign
     for r in results:
         name = r.filename or r.job.label
         status = "ok" + (" (draft translation)" if r.draft else "") if r.ok else "FAILED"
-        table.add_row(name, _size(len(r.data or b"")) if r.ok else "-", f"{r.seconds:.2f} s", status)
+        table.add_row(
+            name, _size(len(r.data or b"")) if r.ok else "-", f"{r.seconds:.2f} s", status
+        )
     console = Console(highlight=False, soft_wrap=True)
     console.print(table)
     written = sum(1 for r in results if r.ok)

@@ -33,7 +33,9 @@ def i18n_group() -> None:
 
 @i18n_group.command("extract")
 @click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--labels", is_flag=True, help="Also regenerate kedu's own label template (developers).")
+@click.option(
+    "--labels", is_flag=True, help="Also regenerate kedu's own label template (developers)."
+)
 @locales_option
 def extract_command(articles: tuple[Path, ...], labels: bool, locales_dir: Path | None) -> int:
     """Write templates/<article id>.pot for each ARTICLE."""
@@ -58,8 +60,13 @@ def extract_command(articles: tuple[Path, ...], labels: bool, locales_dir: Path 
 @click.option("--force", is_flag=True, help="Overwrite an existing catalog.")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @locales_option
-def init_command(lang: str, translator: str | None, force: bool, articles: tuple[Path, ...],
-                 locales_dir: Path | None) -> int:
+def init_command(
+    lang: str,
+    translator: str | None,
+    force: bool,
+    articles: tuple[Path, ...],
+    locales_dir: Path | None,
+) -> int:
     """Start a new LANG catalog for each ARTICLE (from its template)."""
     from kedu.localize.workflow import extract_templates, init_catalog
 
@@ -108,17 +115,32 @@ def compile_command(locales_dir: Path | None) -> int:
 @click.option("--min", "minimum", type=click.FloatRange(0, 100), help="Fail below this percent.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @locales_option
-def stats_command(langs: tuple[str, ...], minimum: float | None, as_json: bool,
-                  locales_dir: Path | None) -> int:
+def stats_command(
+    langs: tuple[str, ...], minimum: float | None, as_json: bool, locales_dir: Path | None
+) -> int:
     """Translated / fuzzy / untranslated messages per locale and domain."""
     from kedu.localize.stats import collect_stats
 
     rows = collect_stats(_stores(locales_dir), locales=list(langs) or None)
     if as_json:
-        click.echo(json.dumps([
-            {"locale": r.locale, "domain": r.domain, "path": str(r.path), "total": r.total,
-             "translated": r.translated, "fuzzy": r.fuzzy, "untranslated": r.untranslated,
-             "percent": round(r.percent, 1)} for r in rows], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "locale": r.locale,
+                        "domain": r.domain,
+                        "path": str(r.path),
+                        "total": r.total,
+                        "translated": r.translated,
+                        "fuzzy": r.fuzzy,
+                        "untranslated": r.untranslated,
+                        "percent": round(r.percent, 1),
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
     else:
         from rich.console import Console
         from rich.table import Table
@@ -129,13 +151,20 @@ def stats_command(langs: tuple[str, ...], minimum: float | None, as_json: bool,
         for r in rows:
             pct = f"{r.percent:.1f}"
             style = "green" if r.percent == 100 and not r.fuzzy else "yellow"
-            table.add_row(r.locale, r.domain, str(r.translated), str(r.fuzzy),
-                          str(r.untranslated), f"[{style}]{pct}[/]")
+            table.add_row(
+                r.locale,
+                r.domain,
+                str(r.translated),
+                str(r.fuzzy),
+                str(r.untranslated),
+                f"[{style}]{pct}[/]",
+            )
         Console(highlight=False).print(table)
     below = [r for r in rows if minimum is not None and r.percent < minimum]
     for r in below:
-        click.echo(f"kedu: {r.path}: {r.percent:.1f}% translated, below --min {minimum:g}",
-                   err=True)
+        click.echo(
+            f"kedu: {r.path}: {r.percent:.1f}% translated, below --min {minimum:g}", err=True
+        )
     return 1 if below else 0
 
 
@@ -159,11 +188,14 @@ def check_command(langs: tuple[str, ...], warnings: bool, locales_dir: Path | No
 @i18n_group.command("review")
 @click.option("--lang", "lang", required=True, help="Locale that was reviewed.")
 @click.option("--by", "reviewer", required=True, help="Reviewer's name (and credentials).")
-@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today).")
+@click.option(
+    "--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today)."
+)
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @locales_option
-def review_command(lang: str, reviewer: str, when: object, articles: tuple[Path, ...],
-                   locales_dir: Path | None) -> int:
+def review_command(
+    lang: str, reviewer: str, when: object, articles: tuple[Path, ...], locales_dir: Path | None
+) -> int:
     """Record that a qualified medical translator reviewed LANG for each ARTICLE."""
     from datetime import datetime
 
@@ -184,8 +216,13 @@ def review_command(lang: str, reviewer: str, when: object, articles: tuple[Path,
 @click.option("--max-grade", type=float, help="Fail when a grade is above this.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @locales_option
-def readability_command(articles: tuple[Path, ...], langs: tuple[str, ...],
-                        max_grade: float | None, as_json: bool, locales_dir: Path | None) -> int:
+def readability_command(
+    articles: tuple[Path, ...],
+    langs: tuple[str, ...],
+    max_grade: float | None,
+    as_json: bool,
+    locales_dir: Path | None,
+) -> int:
     """Sentence length and grade level per language."""
     from kedu.localize.readability import ReadabilityReport
     from kedu.reports import readability_reports
@@ -197,15 +234,24 @@ def readability_command(articles: tuple[Path, ...], langs: tuple[str, ...],
         for report in readability_reports(article, path.parent, catalogs, list(langs) or None):
             reports.append((article.id, report))
     if as_json:
-        click.echo(json.dumps([{"article": a, **r.as_dict()} for a, r in reports], indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [{"article": a, **r.as_dict()} for a, r in reports], indent=2, ensure_ascii=False
+            )
+        )
     else:
         _print_readability(reports)
-    over = [(a, r) for a, r in reports
-            if max_grade is not None and r.grade is not None and r.grade > max_grade]
+    over = [
+        (a, r)
+        for a, r in reports
+        if max_grade is not None and r.grade is not None and r.grade > max_grade
+    ]
     for article_id, r in over:
-        click.echo(f"kedu: {article_id} {r.locale}: grade {r.grade:.1f} is above --max-grade "
-                   f"{max_grade:g}", err=True)
+        click.echo(
+            f"kedu: {article_id} {r.locale}: grade {r.grade:.1f} is above --max-grade "
+            f"{max_grade:g}",
+            err=True,
+        )
     return 1 if over else 0
 
 
@@ -223,8 +269,15 @@ def _print_readability(reports: list) -> None:  # type: ignore[type-arg]
             score = f"{r.formula}: {r.grade:.1f}"
         elif r.ease is not None:
             score = f"{r.ease_formula}: {r.ease:.1f}"
-        table.add_row(article_id, r.locale, str(r.sentences), f"{r.mean_words:.1f} {r.unit}",
-                      f"{r.share_over_20:.0%}", score, r.note or "")
+        table.add_row(
+            article_id,
+            r.locale,
+            str(r.sentences),
+            f"{r.mean_words:.1f} {r.unit}",
+            f"{r.share_over_20:.0%}",
+            score,
+            r.note or "",
+        )
     console.print(table)
     for article_id, r in reports:
         if r.longest:

@@ -19,8 +19,14 @@ from importlib.metadata import entry_points
 from kedu.errors import UnknownFormatError
 from kedu.exporters.base import Exporter, ExportOptions, Paper
 
-__all__ = ["BUILTIN_FORMATS", "ExportOptions", "Exporter", "Paper", "available_formats",
-           "get_exporter"]
+__all__ = [
+    "BUILTIN_FORMATS",
+    "ExportOptions",
+    "Exporter",
+    "Paper",
+    "available_formats",
+    "get_exporter",
+]
 
 BUILTIN_FORMATS: dict[str, str] = {
     "pdf": "kedu.exporters.pdf:PdfExporter",

@@ -56,9 +56,9 @@ class CatalogStore:
             messages = child / "LC_MESSAGES"
             if child.name == "templates" or not messages.is_dir():
                 continue
-            if domain is None and any(messages.glob("*.po")):
-                found.append(child.name)
-            elif domain is not None and (messages / f"{domain}.po").is_file():
+            if (domain is None and any(messages.glob("*.po"))) or (
+                domain is not None and (messages / f"{domain}.po").is_file()
+            ):
                 found.append(child.name)
         return sorted(found)
 
@@ -97,7 +97,7 @@ class KeduCatalog(Catalog):
         at = next((i for i, (k, _) in enumerate(headers) if k == "MIME-Version"), len(headers))
         return headers[:at] + sorted(self.extra_headers.items()) + headers[at:]
 
-    mime_headers = property(_get_mime_headers, _set_mime_headers)  # type: ignore[assignment]
+    mime_headers = property(_get_mime_headers, _set_mime_headers)
 
 
 def find_locales_dir(start: Path | None) -> Path | None:
@@ -200,7 +200,7 @@ def po_bytes(catalog: Catalog, *, width: int = 79, omit_header: bool = False) ->
         if message.context is not None:
             anchor = f"\nmsgctxt {normalize(message.context, width=width)}\n"
         else:
-            ident = message.id[0] if isinstance(message.id, tuple) else message.id
+            ident = message.id if isinstance(message.id, str) else message.id[0]
             anchor = f"\nmsgid {normalize(ident, width=width)}\n"
         at = text.find(anchor)
         if at >= 0:
@@ -229,7 +229,7 @@ def translations(catalog: Catalog) -> dict[str | None, dict[str, str]]:
         if not message.id or message.fuzzy or isinstance(message.id, tuple):
             continue
         text = message.string
-        if isinstance(text, str) and text:
+        if isinstance(text, str) and text and isinstance(message.id, str):
             table.setdefault(message.context, {})[message.id] = text
     return table
 

@@ -20,7 +20,7 @@ from kedu.load import yaml_field_lines
 from kedu.localize.catalogs import KEDU_DOMAIN, KeduCatalog
 from kedu.models.article import Article
 
-__all__ = ["article_template", "labels_template", "LABELS_FILE", "fixed_datetime"]
+__all__ = ["LABELS_FILE", "article_template", "fixed_datetime", "labels_template"]
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels.py"
 LABEL_KEYWORDS = {"pgettext_noop": ((1, "c"), 2)}
@@ -94,8 +94,7 @@ def labels_template(*, project_root: Path | None = None) -> KeduCatalog:
         fuzzy=False,
     )
     catalog.header_comment = (
-        "# kedu's printed labels (the 'kedu' domain).\n"
-        "# Keep {placeholders} exactly as in msgid."
+        "# kedu's printed labels (the 'kedu' domain).\n# Keep {placeholders} exactly as in msgid."
     )
     reference = _relative(LABELS_FILE, project_root or LABELS_FILE.parents[2])
     for lineno, message, comments, context in extract_from_file(

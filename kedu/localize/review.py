@@ -54,12 +54,16 @@ def review_status(catalog: KeduCatalog) -> ReviewStatus:
         )
     if any(m.fuzzy for m in catalog if m.id):
         return ReviewStatus(
-            state="draft", reviewed_by=by, review_date=when,
+            state="draft",
+            reviewed_by=by,
+            review_date=when,
             reason="the catalog has fuzzy messages since the review",
         )
     if headers.get(REVIEWED_CHECKSUM, "") != fingerprint(catalog):
         return ReviewStatus(
-            state="draft", reviewed_by=by, review_date=when,
+            state="draft",
+            reviewed_by=by,
+            review_date=when,
             reason="messages changed after the review",
         )
     return ReviewStatus(state="reviewed", reviewed_by=by, review_date=when)

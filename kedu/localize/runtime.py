@@ -24,7 +24,7 @@ from kedu.localize.review import review_status
 from kedu.models.article import Article
 from kedu.models.localized import Labels, LocalizationReport, LocalizedArticle, ReviewStatus
 
-__all__ = ["localize", "available_locales", "resolve_store", "source_checksum"]
+__all__ = ["available_locales", "localize", "resolve_store", "source_checksum"]
 
 _SHOWN_MISSING = 5
 
@@ -38,12 +38,12 @@ def resolve_store(
     catalogs: str | Path | CatalogStore | None, base_dir: Path | None = None
 ) -> CatalogStore | None:
     """The catalog store to use: the one given, ``$KEDU_LOCALES_DIR``, or the nearest
-    ``locales/`` folder at or above the article's folder."""
+    ``locales/`` folder at or above the article's folder (else the working directory)."""
     if isinstance(catalogs, CatalogStore):
         return catalogs
     if catalogs is not None:
         return CatalogStore(Path(catalogs))
-    found = environ_locales_dir() or find_locales_dir(base_dir)
+    found = environ_locales_dir() or find_locales_dir(base_dir) or find_locales_dir(Path.cwd())
     return CatalogStore(found) if found else None
 
 

@@ -11,6 +11,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 
 from kedu.errors import CatalogError, LocaleError
@@ -31,8 +32,8 @@ from kedu.write import write_atomic
 __all__ = [
     "DRAFT_TEAM",
     "compile_catalogs",
-    "extract_templates",
     "extract_labels",
+    "extract_templates",
     "init_catalog",
     "record_review",
     "update_catalogs",
@@ -142,20 +143,18 @@ def update_catalogs(store: CatalogStore, domains: list[str] | None = None) -> li
     return changed
 
 
-def _prefer_same_context(catalog: KeduCatalog, before: dict[str | None, object]) -> None:
+def _prefer_same_context(catalog: KeduCatalog, before: dict[str | None, Message]) -> None:
     for message in catalog:
-        if not message.id:
-            continue
         old = before.get(message.context)
-        if old is None or not getattr(old, "string", None) or old.id == message.id:  # type: ignore[attr-defined]
+        if not message.id or old is None or not old.string or old.id == message.id:
+            continue
+        if not isinstance(old.id, str):
             continue
         if message.fuzzy or not message.string:
-            message.string = old.string  # type: ignore[attr-defined]
-            message.previous_id = [old.id]  # type: ignore[attr-defined]
+            message.string = old.string
+            message.previous_id = [old.id]
             message.flags.add("fuzzy")
-            key = (old.id, old.context)  # type: ignore[attr-defined]
-            catalog.obsolete.pop(key, None)
-            catalog.obsolete.pop(old.id, None)  # type: ignore[attr-defined]
+            catalog.obsolete.pop((old.id, old.context) if old.context else old.id, None)
 
 
 def _template_domains(store: CatalogStore) -> list[str]:
@@ -174,9 +173,7 @@ def compile_catalogs(store: CatalogStore, domains: list[str] | None = None) -> l
     return written
 
 
-def record_review(
-    store: CatalogStore, domain: str, locale: str, reviewer: str, when: date
-) -> Path:
+def record_review(store: CatalogStore, domain: str, locale: str, reviewer: str, when: date) -> Path:
     """Record in the .po header that ``reviewer`` reviewed the catalog on ``when``."""
     name = loc.negotiate(locale, store.locales(domain))
     if name is None:

@@ -3,8 +3,8 @@
 from kedu.models.article import (
     SLUG_PATTERN,
     Article,
-    CallToActionSection,
     CalloutSection,
+    CallToActionSection,
     ContactKind,
     FaqEntry,
     FaqSection,

@@ -101,6 +101,7 @@ Slug = Annotated[
 WebUrl = Annotated[AnyUrl, UrlConstraints(allowed_schemes=["http", "https"])]
 
 ContactKind = Literal["phone", "website", "email", "address"]
+_ALL_CONTACTS: tuple[ContactKind, ...] = ("phone", "website", "email", "address")
 
 
 class _Model(BaseModel):
@@ -199,7 +200,7 @@ class CallToActionSection(_Section):
     heading: InlineText = Field(description="Heading of the box.")
     text: InlineText = Field(description="The invitation to get in touch.")
     show: list[ContactKind] = Field(
-        default_factory=lambda: ["phone", "website", "email", "address"],
+        default_factory=lambda: list(_ALL_CONTACTS),
         description="Which organization contact details to print, in this order.",
     )
 
@@ -283,7 +284,9 @@ class Article(_Model):
     def segments(self) -> Iterator[TextSegment]:
         """Every translatable text, in reading order, with its stable id path."""
 
-        def seg(path: str, field: str, text: str | None, role: str, heading: str | None = None):
+        def seg(
+            path: str, field: str, text: str | None, role: str, heading: str | None = None
+        ) -> Iterator[TextSegment]:
             if text is not None:
                 yield TextSegment(
                     path=path, field=field, text=text, role=role, section_heading=heading
@@ -296,32 +299,51 @@ class Article(_Model):
             f = f"sections[{i}]"
             head = getattr(s, "heading", None)
             if isinstance(s, ProseSection):
-                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
+                yield from seg(
+                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
+                )
                 for k, para in enumerate(s.paragraphs, 1):
                     yield from seg(
                         f"{s.id}/p{k}", f"{f}.paragraphs[{k - 1}]", para, f"Paragraph {k}", head
                     )
             elif isinstance(s, ListSection):
-                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
-                yield from seg(f"{s.id}/intro", f"{f}.intro", s.intro, "Paragraph before the list", head)
+                yield from seg(
+                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
+                )
+                yield from seg(
+                    f"{s.id}/intro", f"{f}.intro", s.intro, "Paragraph before the list", head
+                )
                 for j, item in enumerate(s.items):
                     g = f"{f}.items[{j}]"
                     yield from seg(
-                        f"{s.id}/{item.id}/term", f"{g}.term", item.term,
-                        "List item term (printed in bold; keep it short)", head,
+                        f"{s.id}/{item.id}/term",
+                        f"{g}.term",
+                        item.term,
+                        "List item term (printed in bold; keep it short)",
+                        head,
                     )
                     yield from seg(
-                        f"{s.id}/{item.id}/description", f"{g}.description", item.description,
-                        "List item description", head,
+                        f"{s.id}/{item.id}/description",
+                        f"{g}.description",
+                        item.description,
+                        "List item description",
+                        head,
                     )
-                yield from seg(f"{s.id}/outro", f"{f}.outro", s.outro, "Paragraph after the list", head)
+                yield from seg(
+                    f"{s.id}/outro", f"{f}.outro", s.outro, "Paragraph after the list", head
+                )
             elif isinstance(s, FaqSection):
-                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head)
+                yield from seg(
+                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
+                )
                 for j, entry in enumerate(s.entries):
                     g = f"{f}.entries[{j}]"
                     yield from seg(
-                        f"{s.id}/{entry.id}/question", f"{g}.question", entry.question,
-                        "FAQ question", head,
+                        f"{s.id}/{entry.id}/question",
+                        f"{g}.question",
+                        entry.question,
+                        "FAQ question",
+                        head,
                     )
                     yield from seg(
                         f"{s.id}/{entry.id}/answer", f"{g}.answer", entry.answer, "FAQ answer", head
@@ -332,10 +354,14 @@ class Article(_Model):
                 )
                 yield from seg(f"{s.id}/text", f"{f}.text", s.text, f"Text of a {s.kind} box", head)
             elif isinstance(s, ImageSection):
-                yield from seg(f"{s.id}/alt", f"{f}.alt", s.alt, "Image description for screen readers")
+                yield from seg(
+                    f"{s.id}/alt", f"{f}.alt", s.alt, "Image description for screen readers"
+                )
                 yield from seg(f"{s.id}/caption", f"{f}.caption", s.caption, "Image caption")
             elif isinstance(s, CallToActionSection):
-                yield from seg(f"{s.id}/heading", f"{f}.heading", s.heading, "Contact box heading", head)
+                yield from seg(
+                    f"{s.id}/heading", f"{f}.heading", s.heading, "Contact box heading", head
+                )
                 yield from seg(f"{s.id}/text", f"{f}.text", s.text, "Contact box text", head)
         yield from seg("disclaimer", "disclaimer", self.disclaimer, "Medical disclaimer at the end")
 

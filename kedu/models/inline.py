@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from kedu.errors import MarkupError
 
-__all__ = ["LINK_SCHEMES", "Run", "parse_runs", "plain_text", "escape", "link_targets"]
+__all__ = ["LINK_SCHEMES", "Run", "escape", "link_targets", "parse_runs", "plain_text"]
 
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
 

@@ -21,6 +21,3 @@ def article_schema() -> dict[str, object]:
 
 def schema_text() -> str:
     return json.dumps(article_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-
