@@ -230,7 +230,38 @@ def _report(results: list[JobResult], out_dir: Path, elapsed: float) -> dict[str
             }
             for r in results
         ],
+        "readability": _readability(results),
     }
+
+
+def _readability(results: list[JobResult]) -> list[dict[str, object]]:
+    """Reading-level figures for each (article, locale) of the batch."""
+    from kedu.errors import KeduError
+    from kedu.localize import localize
+    from kedu.localize.readability import readability
+
+    figures: list[dict[str, object]] = []
+    seen: set[tuple[str, str]] = set()
+    for r in results:
+        job = r.job
+        key = (job.article.id, job.locale)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            doc = localize(
+                job.article,
+                job.locale,
+                catalogs=job.catalogs,
+                base_dir=job.base_dir,
+                allow_partial=True,
+            )
+        except KeduError:
+            continue  # the job's own failure already says why
+        figures.append(
+            {"article": job.article.id, **readability(doc.article, doc.locale).as_dict()}
+        )
+    return figures
 
 
 def _summary(results: list[JobResult], out_dir: Path, elapsed: float) -> None:

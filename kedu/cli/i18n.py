@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kedu.cli.common import load_articles, locales_option, state
 from kedu.errors import UsageError
 from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore, find_locales_dir
+
+if TYPE_CHECKING:
+    from kedu.localize.readability import ReadabilityReport
 
 
 def _store(locales_dir: Path | None, near: Path | None = None) -> CatalogStore:
@@ -224,7 +228,6 @@ def readability_command(
     locales_dir: Path | None,
 ) -> int:
     """Sentence length and grade level per language."""
-    from kedu.localize.readability import ReadabilityReport
     from kedu.reports import readability_reports
 
     loaded = load_articles(articles)
@@ -255,32 +258,38 @@ def readability_command(
     return 1 if over else 0
 
 
-def _print_readability(reports: list) -> None:  # type: ignore[type-arg]
+def _print_readability(reports: list[tuple[str, ReadabilityReport]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False, soft_wrap=True)
-    table = Table(title="Reading level")
-    for column in ("article", "locale", "sentences", "mean length", "> 20", "score", "note"):
-        table.add_column(column)
-    for article_id, r in reports:
-        score = "-"
-        if r.grade is not None:
-            score = f"{r.formula}: {r.grade:.1f}"
-        elif r.ease is not None:
-            score = f"{r.ease_formula}: {r.ease:.1f}"
-        table.add_row(
-            article_id,
-            r.locale,
-            str(r.sentences),
-            f"{r.mean_words:.1f} {r.unit}",
-            f"{r.share_over_20:.0%}",
-            score,
-            r.note or "",
-        )
-    console.print(table)
-    for article_id, r in reports:
-        if r.longest:
-            console.print(f"\nLongest sentences, {article_id} {r.locale}:")
-            for s in r.longest[:3]:
-                console.print(f"  [{s.path}] {s.words} {r.unit}: {s.text}")
+    for article_id in dict.fromkeys(a for a, _ in reports):
+        rows = [r for a, r in reports if a == article_id]
+        table = Table(title=f"Reading level: {article_id}", title_justify="left")
+        for column in ("locale", "sentences", "mean length", "> 20", "grade", "ease"):
+            table.add_column(column, justify="left" if column == "locale" else "right")
+        notes: list[str] = []
+        for r in rows:
+            grade = f"{r.grade:.1f} ({r.formula})" if r.grade is not None else "-"
+            ease = f"{r.ease:.1f} ({r.ease_formula})" if r.ease is not None else "-"
+            if r.note:
+                notes.append(f"{r.locale}: {r.note}")
+            table.add_row(
+                r.locale,
+                str(r.sentences),
+                f"{r.mean_words:.1f} {r.unit}",
+                f"{r.share_over_20:.0%}",
+                grade,
+                ease,
+            )
+        console.print(table)
+        for note in notes:
+            console.print(f"  {note}")
+        for r in rows:
+            if r.longest:
+                console.print(f"Longest sentences ({r.locale}):")
+                for sentence in r.longest[:3]:
+                    console.print(
+                        f"  [{sentence.path}] {sentence.words} {r.unit}: {sentence.text}",
+                        markup=False,
+                    )

@@ -1,0 +1,149 @@
+"""Translation review status: recorded in the .po header, printed, enforced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kedu.cli import main
+from kedu.load import load_article
+from kedu.localize import localize
+from kedu.localize.catalogs import CatalogStore, read_catalog, write_catalog
+
+
+def _article(project: Path) -> Path:
+    return project / "examples" / "ketamine-therapy" / "article.yaml"
+
+
+def test_shipped_catalogs_are_drafts(project: Path) -> None:
+    article = load_article(_article(project))
+    for locale in ("es", "ar", "zh_Hans"):
+        doc = localize(article, locale, catalogs=project / "locales")
+        assert doc.review.state == "draft"
+        assert doc.review.reason == "no review is recorded in the catalog"
+    assert localize(article, "en", catalogs=project / "locales").review.state == "source"
+
+
+def test_review_command_records_and_a_source_change_undoes_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _article(project)
+    locales = project / "locales"
+    assert (
+        main(
+            [
+                "i18n",
+                "review",
+                "--lang",
+                "es",
+                "--by",
+                "Ana Ruiz, CMI",
+                "--date",
+                "2026-11-20",
+                str(path),
+                "--locales",
+                str(locales),
+            ]
+        )
+        == 0
+    )
+    text = (locales / "es" / "LC_MESSAGES" / "ketamine-therapy.po").read_text(encoding="utf-8")
+    assert '"X-Reviewed-By: Ana Ruiz, CMI\\n"' in text
+    assert '"X-Review-Date: 2026-11-20\\n"' in text
+    doc = localize(load_article(path), "es", catalogs=locales)
+    assert doc.review.state == "reviewed" and doc.review.reviewed_by == "Ana Ruiz, CMI"
+
+    out = project / "out"
+    assert (
+        main(
+            [
+                "export",
+                str(path),
+                "--lang",
+                "es",
+                "--format",
+                "json",
+                "--out",
+                str(out),
+                "--locales",
+                str(locales),
+                "--require-reviewed",
+                "-q",
+            ]
+        )
+        == 0
+    )
+    data = json.loads((out / "ketamine-therapy.es.json").read_text(encoding="utf-8"))
+    assert data["review"] == {
+        "state": "reviewed",
+        "reviewed_by": "Ana Ruiz, CMI",
+        "review_date": "2026-11-20",
+        "reason": None,
+    }
+
+    # The article changes: update makes one message fuzzy, so the review no longer holds.
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace("Most sessions last", "Most visits last", 1), encoding="utf-8")
+    assert main(["i18n", "update", str(path), "--locales", str(locales)]) == 0
+    edited = load_article(path)
+    doc = localize(edited, "es", catalogs=locales, allow_partial=True)
+    assert doc.review.state == "draft"
+    assert doc.review.reason == "the catalog has fuzzy messages since the review"
+
+    # The translator fixes the message: still a draft until someone reviews again.
+    store = CatalogStore(locales)
+    catalog = read_catalog(store.po_path("es", "ketamine-therapy"), "es")
+    for message in catalog:
+        if message.fuzzy and message.id:
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+    write_catalog(store.po_path("es", "ketamine-therapy"), catalog)
+    doc = localize(edited, "es", catalogs=locales)
+    assert doc.review.state == "draft"
+    assert doc.review.reason == "messages changed after the review"
+
+
+def test_require_reviewed_refuses_drafts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "export",
+            str(_article(project)),
+            "--lang",
+            "ar",
+            "--format",
+            "json",
+            "--out",
+            str(project / "out"),
+            "--locales",
+            str(project / "locales"),
+            "--require-reviewed",
+            "-q",
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kedu: failed: ketamine-therapy ar json:")
+    assert "is a draft" in err and "kedu i18n review --lang ar" in err
+    assert not (project / "out" / "ketamine-therapy.ar.json").exists()
+
+
+def test_review_unknown_locale(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "i18n",
+                "review",
+                "--lang",
+                "fr",
+                "--by",
+                "X",
+                str(_article(project)),
+                "--locales",
+                str(project / "locales"),
+            ]
+        )
+        == 2
+    )
+    assert "available locales: ar, es, ht, ru, vi, zh_Hans" in capsys.readouterr().err
