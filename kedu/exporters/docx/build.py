@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
 from typing import cast
@@ -78,6 +78,9 @@ class _Writer:
         self.document = document
         self.doc = doc
         self.setup = setup
+        # Style name -> id, resolved once: python-docx resolves names with a
+        # linear scan of all styles, which otherwise dominates export time.
+        self.style_ids: dict[str, str] = {}
         body = document.sections[0]
         self.text_width = int(body.page_width or 0) - int(body.left_margin or 0) - int(
             body.right_margin or 0
@@ -87,10 +90,22 @@ class _Writer:
 
     def paragraph(self, style: str, container: BlockItemContainer | None = None) -> Paragraph:
         """A new paragraph at the end of ``container`` (default: the body)."""
-        paragraph = (container or self.document).add_paragraph(style=style)
+        paragraph = (container or self.document).add_paragraph()
+        paragraph._p.style = self._style_id(style)
         if self.setup.rtl:
             oxml.mark_bidi_paragraph(paragraph._p.get_or_add_pPr())
         return paragraph
+
+    def _style_id(self, name: str) -> str:
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    def _add_run(self, paragraph: Paragraph, text: str, style: str | None) -> Run:
+        run = paragraph.add_run(text)
+        if style is not None:
+            run._r.style = self._style_id(style)
+        return run
 
     def _format_run(self, run: Run, text: str, *, bold: bool, italic: bool) -> None:
         rpr = run._r.get_or_add_rPr()
@@ -105,7 +120,7 @@ class _Writer:
         self, paragraph: Paragraph, text: str, *, bold: bool = False, style: str | None = None
     ) -> Run:
         """Text printed exactly as given (labels, phone numbers): no markup parsing."""
-        run = paragraph.add_run(text, style=style)
+        run = self._add_run(paragraph, text, style)
         self._format_run(run, text, bold=bold, italic=False)
         return run
 
@@ -114,14 +129,14 @@ class _Writer:
         link: BaseOxmlElement | None = None
         link_href: str | None = None
         for piece in parse_runs(text):
-            run = paragraph.add_run(piece.text, style=style)
+            run = self._add_run(paragraph, piece.text, style)
             self._format_run(run, piece.text, bold=piece.bold, italic=piece.italic)
             if piece.href is None:
                 link = link_href = None
                 continue
             if link is None or link_href != piece.href:
                 link, link_href = oxml.add_hyperlink(paragraph, piece.href), piece.href
-            run.style = self.document.styles[S.HYPERLINK]
+            run._r.style = self._style_id(S.HYPERLINK)
             link.append(run._r)
 
     def link(self, paragraph: Paragraph, text: str, href: str) -> None:
@@ -319,7 +334,7 @@ def _clip(text: str, limit: int = 255) -> str:
 
 def _metadata(document: Document, doc: LocalizedArticle) -> None:
     article = doc.article
-    stamp = datetime.combine(document_date(doc), datetime.min.time())
+    stamp = datetime.combine(document_date(doc), time(0, 0), tzinfo=UTC)
     org = article.organization.name or ""
     props = document.core_properties
     props.title = _clip(plain_text(article.title))

@@ -23,7 +23,8 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
-from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
+from docx.styles import BabelFish
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, StyleFactory
 
 from kedu.exporters.docx import oxml
 from kedu.exporters.docx.language import COMPLEX_SCRIPT_FONT, LATIN_FONT, TextSetup
@@ -107,29 +108,32 @@ def _fresh_rpr(style: BaseStyle) -> BaseOxmlElement:
     return rpr
 
 
+def _style(document: Document, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
+    """The style called ``name``, added if the template lacks it.
+
+    Goes through the oxml layer: python-docx's ``styles[name]`` and
+    ``add_style`` scan every style of the template per call.
+    """
+    element = document.styles.element
+    found = element.get_by_name(BabelFish.ui2internal(name))  # "Heading 1" is "heading 1"
+    if found is None:
+        found = element.add_style_of_type(name, kind, builtin=not name.startswith("kedu "))
+        found.get_or_add_qFormat()
+    return StyleFactory(found)
+
+
 def _paragraph_style(document: Document, name: str, base: str | None) -> ParagraphStyle:
-    styles = document.styles
-    if name in [s.name for s in styles]:
-        style = styles[name]
-        assert isinstance(style, ParagraphStyle)
-    else:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        assert isinstance(style, ParagraphStyle)
-        style.quick_style = True
+    style = _style(document, name, WD_STYLE_TYPE.PARAGRAPH)
+    assert isinstance(style, ParagraphStyle)
     if base is not None:
-        base_style = styles[base]
+        base_style = _style(document, base, WD_STYLE_TYPE.PARAGRAPH)
         assert isinstance(base_style, ParagraphStyle)
         style.base_style = base_style
     return style
 
 
 def _character_style(document: Document, name: str) -> CharacterStyle:
-    styles = document.styles
-    if name in [s.name for s in styles]:
-        style = styles[name]
-    else:
-        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
-        style.quick_style = True
+    style = _style(document, name, WD_STYLE_TYPE.CHARACTER)
     assert isinstance(style, CharacterStyle)
     return style
 

@@ -1,0 +1,535 @@
+"""The Word exporter, read back with python-docx and checked at the XML level.
+
+Each locale is exported once per session (:func:`exports`), so the whole file
+runs in a few seconds.  Checks that need a complete translation skip, naming
+the catalog, while translators are still at work.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import subprocess
+import sys
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from kedu.errors import ExportError, MissingTranslationError
+from kedu.exporters import ExportOptions, get_exporter
+from kedu.exporters.docx.language import word_language_id
+from kedu.exporters.docx.styles import CALLOUT_STYLES, S
+from kedu.load import load_article
+from kedu.localize import localize
+from kedu.models.article import (
+    Article,
+    CalloutSection,
+    CallToActionSection,
+    FaqSection,
+    ListSection,
+    ProseSection,
+)
+from kedu.models.inline import plain_text
+from kedu.models.localized import LocalizedArticle
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
+LOCALES = ["en", "es", "ht", "vi", "ru", "ar", "zh_Hans"]
+W_LANG = qn("w:lang")
+
+Export = tuple[LocalizedArticle, bytes, Document]
+
+
+@pytest.fixture(scope="session")
+def article() -> Article:
+    return load_article(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def exports(article: Article) -> Callable[..., Export]:
+    """Export on first use and cache: ``exports(locale, complete=True, **options)``.
+
+    With ``complete`` the catalog must translate everything (else the test is
+    skipped); without it missing messages fall back to English, which is
+    enough for checks about structure, language tags and direction.
+    """
+    cache: dict[tuple[Any, ...], Export | str] = {}
+
+    def get(locale: str, complete: bool = True, **options: Any) -> Export:
+        key = (locale, complete, tuple(sorted(options.items())))
+        if key not in cache:
+            try:
+                doc = localize(
+                    article, locale, base_dir=EXAMPLE.parent, allow_partial=not complete
+                )
+            except MissingTranslationError as exc:
+                cache[key] = (
+                    f"catalog {locale} is incomplete ({len(exc.missing)} messages missing)"
+                )
+            else:
+                data = get_exporter("docx").export(doc, ExportOptions(**options))
+                cache[key] = (doc, data, docx.Document(io.BytesIO(data)))
+        value = cache[key]
+        if isinstance(value, str):
+            pytest.skip(value)
+        return value
+
+    return get
+
+
+def body_paragraphs(document: Document) -> list[Paragraph]:
+    return list(document.paragraphs)
+
+
+def texts_by_style(document: Document, style: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style is not None and p.style.name == style]
+
+
+def xml_of(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name).decode("utf-8")
+
+
+def runs_with_text(document: Document) -> Iterator[Any]:
+    """Every ``w:r`` element with text in the body, hyperlinks included."""
+    for r in document.element.body.iter(qn("w:r")):
+        if "".join(t.text or "" for t in r.iter(qn("w:t"))):
+            yield r
+
+
+def run_text(r: Any) -> str:
+    return "".join(t.text or "" for t in r.iter(qn("w:t")))
+
+
+# -- structure -------------------------------------------------------------
+
+
+def test_title_block_uses_title_and_subtitle(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    article = doc.article
+    assert texts_by_style(document, S.TITLE) == [plain_text(article.title)]
+    assert article.subtitle and texts_by_style(document, S.SUBTITLE) == [
+        plain_text(article.subtitle)
+    ]
+    assert article.summary and texts_by_style(document, S.SUMMARY) == [
+        plain_text(article.summary)
+    ]
+    assert texts_by_style(document, S.ORGANIZATION) == [article.organization.name]
+
+
+def test_each_section_kind_has_its_style(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    headings = texts_by_style(document, S.HEADING_1)
+    expected_headings = []
+    items = questions = 0
+    for section in doc.article.sections:
+        if isinstance(section, ProseSection | ListSection | FaqSection | CallToActionSection):
+            expected_headings.append(plain_text(section.heading))
+        if isinstance(section, ListSection):
+            items += len(section.items)
+        if isinstance(section, FaqSection):
+            questions += len(section.entries)
+            assert texts_by_style(document, S.QUESTION)[: len(section.entries)] == [
+                plain_text(e.question) for e in section.entries
+            ]
+        if isinstance(section, CalloutSection):
+            boxed = CALLOUT_STYLES[section.kind]
+            assert section.heading
+            heading = texts_by_style(document, boxed.heading_style)
+            assert heading == [f"{doc.labels.warning}: {plain_text(section.heading)}"]
+            assert texts_by_style(document, boxed.style) == [plain_text(section.text)]
+    assert headings == [*expected_headings, doc.labels.disclaimer_heading]
+    assert len(texts_by_style(document, S.LIST)) == items
+    assert len(texts_by_style(document, S.QUESTION)) == questions
+    assert texts_by_style(document, S.DISCLAIMER) == [plain_text(doc.disclaimer)]
+
+
+def test_styles_are_real_word_styles(exports: Callable[..., Export]) -> None:
+    _, _, document = exports("en")
+    styles = document.styles
+    question = styles[S.QUESTION]
+    assert question.base_style is not None and question.base_style.name == S.HEADING_2
+    for name in (S.HEADING_1, S.HEADING_2, S.QUESTION, S.TITLE):
+        assert styles[name].paragraph_format.keep_with_next, name
+    assert styles[S.HEADING_1].element.xpath("./w:pPr/w:outlineLvl/@w:val") == ["0"]
+    assert styles[S.LIST].element.xpath("./w:pPr/w:numPr/w:numId")
+    for callout in CALLOUT_STYLES.values():
+        assert styles[callout.style].element.xpath("./w:pPr/w:pBdr/w:left")
+        assert styles[callout.style].element.xpath("./w:pPr/w:shd/@w:fill") == [callout.fill]
+    # No text boxes or tables carry body text.
+    assert not document.tables
+    assert not document.element.body.xpath(".//w:txbxContent")
+
+
+def test_body_size_and_large_print(exports: Callable[..., Export]) -> None:
+    regular = exports("en")[2].styles[S.BODY].font.size
+    large = exports("en", large_print=True)[2].styles
+    assert regular is not None and 11 <= regular.pt <= 12
+    for name in (S.BODY, S.LIST, S.QUESTION, S.DISCLAIMER, S.SUMMARY):
+        style = large[name]
+        while style.font.size is None:
+            style = style.base_style
+        assert style.font.size.pt >= 16, name
+
+
+def test_list_terms_are_bold(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    items = [i for s in doc.article.sections if isinstance(s, ListSection) for i in s.items]
+    paragraphs = [p for p in document.paragraphs if p.style and p.style.name == S.LIST]
+    term_style = document.styles[S.TERM]
+    assert term_style.font.bold
+    assert term_style.element.xpath("./w:rPr/w:bCs")
+    for item, paragraph in zip(items, paragraphs, strict=True):
+        term_runs = [r for r in paragraph.runs if r.style is not None and r.style.name == S.TERM]
+        assert "".join(r.text for r in term_runs) == plain_text(item.term) + ": "
+        assert paragraph.text == f"{plain_text(item.term)}: {plain_text(item.description)}"
+
+
+def test_italic_and_bold_markup_become_run_formatting(exports: Callable[..., Export]) -> None:
+    _, _, document = exports("en")
+    bold = {r.text for p in document.paragraphs for r in p.runs if r.bold}
+    italic = {r.text for p in document.paragraphs for r in p.runs if r.italic}
+    assert "Trained medical staff watch over you" in bold
+    assert "out-of-body" in italic
+
+
+def test_links_are_real_hyperlinks(exports: Callable[..., Export]) -> None:
+    _, _, document = exports("en")
+    links = {
+        link.text: link.address for p in document.paragraphs for link in p.hyperlinks
+    }
+    assert links == {
+        "call us": "tel:+1-555-0100",
+        "https://example.org": "https://example.org/",
+        "care@example.org": "mailto:care@example.org",
+    }
+
+
+def test_contact_details_follow_show(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    labels = doc.labels
+    assert texts_by_style(document, S.CONTACT) == [
+        f"{labels.call_us}: 555-0100",
+        f"{labels.website}: https://example.org",
+        f"{labels.email}: care@example.org",
+        f"{labels.address}: 100 Example Street, Springfield",
+    ]
+
+
+# -- every translated text is printed ----------------------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_segment_is_printed(exports: Callable[..., Export], locale: str) -> None:
+    doc, _, document = exports(locale)
+    printed = "\n".join(p.text for p in document.paragraphs)
+    missing = [
+        s.path
+        for s in doc.article.segments()
+        if not s.path.endswith("/alt") and plain_text(s.text) not in printed
+    ]
+    assert not missing
+
+
+# -- language and direction --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", {"val": "en-US"}),
+        ("es", {"val": "es-ES"}),
+        ("ru", {"val": "ru-RU"}),
+        ("ar", {"val": "en-US", "bidi": "ar-SA"}),
+        ("zh_Hans", {"val": "en-US", "eastAsia": "zh-CN"}),
+    ],
+)
+def test_language_on_defaults_and_runs(
+    exports: Callable[..., Export], locale: str, expected: dict[str, str]
+) -> None:
+    _, data, document = exports(locale, complete=False)
+    want = {qn(f"w:{k}"): v for k, v in expected.items()}
+    defaults = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:lang")
+    assert [dict(e.attrib) for e in defaults] == [want]
+    for r in runs_with_text(document):
+        lang = r.find(f"{qn('w:rPr')}/{W_LANG}")
+        assert lang is not None and dict(lang.attrib) == want, run_text(r)
+    settings = xml_of(data, "word/settings.xml")
+    assert f'w:themeFontLang w:val="{expected["val"]}"' in settings
+
+
+def test_word_language_ids() -> None:
+    assert word_language_id("zh_Hans") == "zh-CN"
+    assert word_language_id("zh_Hant") == "zh-TW"
+    assert word_language_id("es_MX") == "es-MX"
+    assert word_language_id("ar") == "ar-SA"
+    assert word_language_id("vi") == "vi-VN"
+
+
+def test_arabic_paragraphs_and_runs_are_right_to_left(exports: Callable[..., Export]) -> None:
+    _, data, document = exports("ar", complete=False)
+    for paragraph in document.paragraphs:
+        ppr = paragraph._p.pPr
+        assert ppr is not None and ppr.find(qn("w:bidi")) is not None, paragraph.text
+        # Alignment stays "start": jc left/right mean different sides in Word and LibreOffice.
+        assert ppr.xpath("./w:jc[@w:val='left' or @w:val='right']") == []
+    arabic_runs = [
+        r
+        for r in runs_with_text(document)
+        if any(unicodedata.bidirectional(c) == "AL" for c in run_text(r))
+    ]
+    assert arabic_runs
+    for r in arabic_runs:
+        assert r.find(f"{qn('w:rPr')}/{qn('w:rtl')}") is not None, run_text(r)
+    assert document.sections[0]._sectPr.find(qn("w:bidi")) is not None
+    for part in ("word/footer1.xml", "word/header1.xml"):
+        assert "<w:bidi/>" in xml_of(data, part)
+    rfonts = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
+    assert rfonts.get(qn("w:cs"))
+    assert document.styles[S.HEADING_1].element.xpath("./w:rPr/w:bCs")
+    assert document.styles[S.HEADING_1].element.xpath("./w:rPr/w:szCs")
+
+
+def test_arabic_contact_values_keep_their_order(exports: Callable[..., Export]) -> None:
+    _, _, document = exports("ar", complete=False)
+    address = texts_by_style(document, S.CONTACT)[-1]
+    assert address.endswith("\u200e100 Example Street, Springfield")
+
+
+def test_chinese_runs_name_an_east_asian_font(exports: Callable[..., Export]) -> None:
+    _, _, document = exports("zh_Hans", complete=False)
+    chinese = [
+        r
+        for r in runs_with_text(document)
+        if any("\u4e00" <= c <= "\u9fff" for c in run_text(r))
+    ]
+    assert chinese
+    for r in chinese:
+        fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts is not None and fonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
+    defaults = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
+    assert defaults.get(qn("w:eastAsia")) == "Microsoft YaHei"
+    assert not defaults.get(qn("w:eastAsiaTheme"))
+
+
+# -- page furniture ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+def test_footer_has_page_fields_and_review_date(
+    exports: Callable[..., Export], locale: str
+) -> None:
+    doc, _data, document = exports(locale, complete=False)
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    before, _, rest = doc.labels.page_of.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    for footer in (section.footer, section.first_page_footer):
+        element = footer._element
+        instructions = [t.text.strip() for t in element.iter(qn("w:instrText"))]
+        assert instructions == ["PAGE", "NUMPAGES"]
+        kinds = [f.get(qn("w:fldCharType")) for f in element.iter(qn("w:fldChar"))]
+        assert kinds == ["begin", "separate", "end"] * 2
+        text = footer.paragraphs[0].text
+        assert doc.labels.last_reviewed and doc.labels.last_reviewed in text
+        assert f"{before}1{between}1{after}" in text
+
+
+def test_header_names_the_organization(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    section = document.sections[0]
+    assert [p.text for p in section.header.paragraphs] == [doc.article.organization.name]
+    assert doc.labels.draft_notice not in "".join(
+        p.text for p in section.first_page_header.paragraphs
+    )
+
+
+def test_draft_notice_on_every_page(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("zh_Hans", complete=False)
+    assert doc.review.is_draft
+    section = document.sections[0]
+    for header in (section.header, section.first_page_header):
+        assert doc.labels.draft_notice in [p.text for p in header.paragraphs]
+
+
+@pytest.mark.parametrize(("paper", "width_mm"), [("letter", 215.9), ("a4", 210.0)])
+def test_paper(exports: Callable[..., Export], paper: str, width_mm: float) -> None:
+    section = exports("en", paper=paper)[2].sections[0]
+    assert section.page_width is not None and section.left_margin is not None
+    assert section.page_width.mm == pytest.approx(width_mm, abs=0.2)
+    assert 19 <= section.left_margin.mm <= 26
+
+
+# -- metadata and reproducibility --------------------------------------------
+
+
+def test_core_properties(exports: Callable[..., Export]) -> None:
+    doc, _, document = exports("en")
+    props = document.core_properties
+    assert props.title == plain_text(doc.article.title)
+    assert props.author == props.last_modified_by == "Example Health Clinic"
+    assert doc.article.summary
+    assert plain_text(doc.article.summary).startswith(props.subject.rstrip("…"))
+    assert len(props.subject) <= 255
+    assert props.keywords.startswith("ketamine therapy, ketamine infusion")
+    assert props.language == "en"
+    assert props.created == props.modified == datetime(2026, 11, 1, tzinfo=UTC)
+    assert props.revision == 1
+    assert "python-docx" not in props.comments
+
+
+def test_export_is_byte_identical(exports: Callable[..., Export]) -> None:
+    doc, data, _ = exports("ar", complete=False)
+    assert get_exporter("docx").export(doc, ExportOptions()) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {i.date_time for i in infos} == {(2026, 11, 1, 0, 0, 0)}
+    assert "docProps/thumbnail.jpeg" not in {i.filename for i in infos}
+
+
+# -- hostile and unusual input -----------------------------------------------
+
+
+def _source_doc(tmp_path: Path, **overrides: Any) -> LocalizedArticle:
+    data: dict[str, Any] = {
+        "id": "demo",
+        "title": "Fish <b>& chips</b> &amp; more",
+        "sections": [
+            {
+                "type": "prose",
+                "id": "intro",
+                "heading": "<w:t>Intro</w:t>",
+                "paragraphs": ["A \\]\\]> &lt; tricky \\*paragraph\\* with **bold <i>**."],
+            }
+        ],
+    }
+    data.update(overrides)
+    return localize(Article.model_validate(data), "en", base_dir=tmp_path)
+
+
+def test_markup_injection_stays_literal(tmp_path: Path) -> None:
+    doc = _source_doc(tmp_path)
+    data = get_exporter("docx").export(doc, ExportOptions())
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    assert "Fish <b>& chips</b> &amp; more" in texts
+    assert "<w:t>Intro</w:t>" in texts
+    assert "A ]]> &lt; tricky *paragraph* with bold <i>." in texts
+    assert document.core_properties.title == "Fish <b>& chips</b> &amp; more"
+    # Without an organization or review date: title as running head, fixed date.
+    assert document.sections[0].header.paragraphs[0].text == "Fish <b>& chips</b> &amp; more"
+    assert document.core_properties.created == datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_image_with_alt_text_caption_and_credit(tmp_path: Path) -> None:
+    (tmp_path / "pic.png").write_bytes(_png(40, 20))
+    image = {
+        "type": "image",
+        "id": "pic",
+        "src": "pic.png",
+        "alt": "A nurse <checks> a drip",
+        "caption": "The *infusion* room",
+        "credit": "Jane Roe",
+    }
+    doc = _source_doc(tmp_path, sections=[image])
+    data = get_exporter("docx").export(doc, ExportOptions())
+    document = docx.Document(io.BytesIO(data))
+    (shape,) = document.inline_shapes
+    assert shape._inline.docPr.get("descr") == "A nurse <checks> a drip"
+    assert texts_by_style(document, S.CAPTION) == ["The infusion room"]
+    assert texts_by_style(document, S.CREDIT) == ["Photo: Jane Roe"]
+    assert get_exporter("docx").export(doc, ExportOptions()) == data
+
+
+def test_missing_image_names_the_file(tmp_path: Path) -> None:
+    image = {"type": "image", "id": "pic", "src": "gone.png", "alt": "Nothing"}
+    doc = _source_doc(tmp_path, sections=[image])
+    with pytest.raises(ExportError, match=r"gone\.png"):
+        get_exporter("docx").export(doc, ExportOptions())
+
+
+def test_importing_kedu_does_not_import_python_docx() -> None:
+    code = (
+        "import sys, kedu, kedu.exporters, kedu.models; "
+        "assert not any(m == 'docx' or m.startswith('docx.') for m in sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- optional: render with LibreOffice ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def rendered(
+    exports: Callable[..., Export], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Every complete locale converted to PDF by one LibreOffice run (startup dominates)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("soffice")
+    sources = []
+    for locale in LOCALES:
+        try:
+            data = exports(locale)[1]
+        except pytest.skip.Exception:
+            continue
+        sources.append(folder / f"{locale}.docx")
+        sources[-1].write_bytes(data)
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, sources)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return {path.stem: path.with_suffix(".pdf") for path in sources}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_libreoffice_renders_the_text(
+    exports: Callable[..., Export], rendered: dict[str, Path], locale: str
+) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    doc = exports(locale)[0]
+    reader = pypdf.PdfReader(rendered[locale])
+    raw = "".join(page.extract_text() for page in reader.pages)
+
+    def squash(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    printed = squash(raw)
+    counter = doc.labels.page_of.replace("{page}", "1").replace("{pages}", str(len(reader.pages)))
+    assert "Example Health Clinic" in raw
+    if doc.direction == "ltr":
+        assert squash(counter) in printed
+        for segment in doc.article.segments():
+            if segment.path in ("title", "faq/heading", "disclaimer"):
+                assert squash(plain_text(segment.text)) in printed, segment.path
+    else:
+        # pypdf may return RTL words in visual order; the letters must all be there.
+        assert set(squash(plain_text(doc.article.title))) <= set(printed)
