@@ -113,8 +113,12 @@ class _Structurer:
 
     # -- reporting ---------------------------------------------------------------
 
-    def infer(self, message: str) -> None:
-        if message not in self.inferred:
+    def infer(self, message: str, *, first: bool = False) -> None:
+        if message in self.inferred:
+            return
+        if first:
+            self.inferred.insert(0, message)
+        else:
             self.inferred.append(message)
 
     def warn(self, message: str) -> None:
@@ -456,13 +460,14 @@ class _Structurer:
             title_markup = self.markup(title_runs)
             self.infer(
                 "title from the first line" if self.fmt == "text"
-                else "title from the first level-1 heading"
+                else "title from the first level-1 heading",
+                first=True,
             )
         elif self.meta.title:
             start = -1
             title_runs = (Run(self.meta.title),)
             title_markup = escape(" ".join(self.meta.title.split()))
-            self.infer("title from the front matter")
+            self.infer("title from the front matter", first=True)
         else:
             start = headings[0]
             title_runs = _runs(blocks[start])

@@ -2,7 +2,7 @@
 
 Copied text has no markup, so structure is read from the shape of each line:
 
-* a **heading** is a short line (at most 14 words) that does not end like a
+* a **heading** is a short line (at most 14 words, 2 commas) that does not end like a
   sentence (no final ``.``, ``:``, ``;``, ``,`` or ``!``) and is not a bullet;
   the first one is the title;
 * under a "Frequently Asked Questions"-like heading, a line ending in ``?``
@@ -50,6 +50,7 @@ def looks_like_heading(line: str) -> bool:
     return (
         0 < len(words) <= _MAX_HEADING_WORDS
         and len(line) <= 120
+        and line.count(",") <= 2
         and line[-1] not in ".:;,!…"
         and (line[0].isalnum() or line[0] in "\"'\u201c\u2018\u00bf\u00a1")
         and any(ch.isalpha() for ch in line)
