@@ -159,6 +159,33 @@ def test_faq_text_before_the_first_question_and_missing_answers_are_reported() -
     assert faq.type == "faq" and [e.question for e in faq.entries] == ["Why?"]
 
 
+def test_html_page_chrome_toc_widget_and_metadata() -> None:
+    page = """<html lang="en-US"><head>
+<link rel="canonical" href="https://clinic.example.org/blog/prep/">
+<meta name="keywords" content="colonoscopy, bowel prep"></head><body>
+<header><nav><a href="/">Home</a></nav></header>
+<main><article><header><h1>Colonoscopy prep</h1><span>May 3 &middot; Staff</span></header>
+<div class="toc"><p>Table of Contents</p>
+<ul><li><a href="#day-before">The day before</a></li></ul></div>
+<p>Short intro.</p><h2 id="day-before">The day before</h2>
+<p>Drink clear fluids. See <a href="../diet/">our diet page</a>.</p>
+</article></main><footer>Footer text</footer><script>var x = 1;</script></body></html>"""
+    result = import_text(page, "html")
+    article = result.article
+    assert (article.language, str(article.canonical_url)) == (
+        "en-US", "https://clinic.example.org/blog/prep/",
+    )
+    assert article.keywords == ["colonoscopy", "bowel prep"]
+    assert article.summary == "Short intro."
+    prose = article.sections[0]
+    assert prose.type == "prose" and prose.paragraphs == [
+        "Drink clear fluids. See [our diet page](https://clinic.example.org/blog/diet/)."
+    ]
+    assert any("'May 3 · Staff'" in w for w in result.warnings)
+    assert "dropped the table of contents (a list of in-page links)" in result.inferred
+    assert "Footer" not in result.yaml and "var x" not in result.yaml
+
+
 # -- heuristics -------------------------------------------------------------------
 
 

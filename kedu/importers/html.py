@@ -12,8 +12,10 @@ Python and slow.  (selectolax's older Modest backend is deprecated; only
 The post body is the first ``<article>``, else ``<main>``, else ``<body>``;
 navigation, page footers, scripts, forms and sidebars are
 removed first.  ``<html lang>``, ``<link rel=canonical>`` and
-``<meta name=keywords>`` fill metadata.  A ``<dl>`` becomes a list of
-bold-term items, since that is exactly what a definition list is.
+``<meta name=keywords>`` fill metadata.  In a ``<header>`` only the headings
+count; its other text (date, author, categories) is reported, not imported.
+A ``<dl>`` becomes a list of bold-term items, since that is exactly what a
+definition list is.
 """
 
 from __future__ import annotations
@@ -155,8 +157,21 @@ class _Walker:
             self.blocks.append(Unmapped("code block", _text_of(node)))
         elif tag == "hr":
             pass
+        elif tag == "header":
+            self._header(node)
         else:  # div, section, blockquote, figure, ...: a container
             self.walk(node)
+
+    def _header(self, node: LexborNode) -> None:
+        """An article's ``<header>``: its headings count, the rest (date, author) is reported."""
+        headings = node.css("h1, h2, h3, h4, h5, h6")
+        for heading in headings:
+            self.block(heading)
+        rest = _text_of(node)
+        for heading in headings:
+            rest = rest.replace(_text_of(heading), " ", 1)
+        if rest.strip():
+            self.blocks.append(Unmapped("text in the post's header (date, author, ...)", rest))
 
     def _definition_list(self, node: LexborNode) -> None:
         items: list[Runs] = []

@@ -210,7 +210,9 @@ class _Structurer:
                 after_toc = not produced and is_toc(plain(block.runs))
                 out += produced
             elif isinstance(block, Heading):
-                if is_toc(plain(block.runs)):
+                if not block.runs:
+                    self.warn("an empty heading was ignored")
+                elif is_toc(plain(block.runs)):
                     self.infer("dropped the 'Table of Contents' placeholder")
                     after_toc = True
                 else:
