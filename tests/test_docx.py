@@ -475,6 +475,18 @@ def test_missing_image_names_the_file(tmp_path: Path) -> None:
         get_exporter("docx").export(doc, ExportOptions())
 
 
+def test_logo_in_every_header(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(_png(60, 20))
+    doc = _source_doc(tmp_path, organization={"name": "Clinic"})
+    data = get_exporter("docx").export(doc, ExportOptions(logo=tmp_path / "logo.png"))
+    section = docx.Document(io.BytesIO(data)).sections[0]
+    for header in (section.header, section.first_page_header):
+        (descr,) = header._element.xpath(".//wp:docPr/@descr")
+        assert descr == "Clinic"
+    with pytest.raises(ExportError, match=r"nologo\.png"):
+        get_exporter("docx").export(doc, ExportOptions(logo=tmp_path / "nologo.png"))
+
+
 def test_importing_kedu_does_not_import_python_docx() -> None:
     code = (
         "import sys, kedu, kedu.exporters, kedu.models; "

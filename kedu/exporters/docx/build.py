@@ -24,7 +24,7 @@ from docx.image.image import Image
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Emu, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -32,7 +32,7 @@ from kedu.errors import ExportError
 from kedu.exporters.base import ExportOptions
 from kedu.exporters.docx import oxml
 from kedu.exporters.docx.language import TextSetup, text_setup
-from kedu.exporters.docx.styles import CALLOUT_STYLES, S, install_styles
+from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, install_styles
 from kedu.models.article import (
     CalloutSection,
     CallToActionSection,
@@ -74,10 +74,19 @@ def _has_rtl(text: str) -> bool:
 
 
 class _Writer:
-    def __init__(self, document: Document, doc: LocalizedArticle, setup: TextSetup) -> None:
+    def __init__(
+        self,
+        document: Document,
+        doc: LocalizedArticle,
+        setup: TextSetup,
+        sizes: Sizes,
+        logo: Path | None,
+    ) -> None:
         self.document = document
         self.doc = doc
         self.setup = setup
+        self.sizes = sizes
+        self.logo = logo
         # Style name -> id, resolved once: python-docx resolves names with a
         # linear scan of all styles, which otherwise dominates export time.
         self.style_ids: dict[str, str] = {}
@@ -209,25 +218,10 @@ class _Writer:
         path = Path(section.src)
         if not path.is_absolute() and self.doc.base_dir is not None:
             path = self.doc.base_dir / path
-        try:
-            blob = path.read_bytes()
-        except OSError as exc:
-            raise ExportError(
-                f"image file {section.src!r} cannot be read ({exc.strerror or exc})",
-                path=path,
-                field=f"sections[{index}].src",
-            ) from exc
-        try:
-            native_width = Image.from_blob(blob).width
-        except UnrecognizedImageError as exc:
-            raise ExportError(
-                f"image file {section.src!r} is not a PNG, JPEG, GIF, BMP or TIFF picture",
-                path=path,
-                field=f"sections[{index}].src",
-            ) from exc
+        blob, native_width = _read_picture(path, section.src, f"sections[{index}].src")
         paragraph = self.paragraph(S.FIGURE)
         run = paragraph.add_run()
-        shape = run.add_picture(BytesIO(blob), width=Emu(min(int(native_width), self.text_width)))
+        shape = run.add_picture(BytesIO(blob), width=Emu(min(native_width, self.text_width)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", section.alt)
         doc_pr.set("name", path.name)
@@ -282,14 +276,23 @@ class _Writer:
         org = self.doc.article.organization.name
         running_head = org or plain_text(self.doc.article.title)
         draft = self.doc.labels.draft_notice if self.doc.review.is_draft else None
+        logo = _read_picture(self.logo, str(self.logo), None)[0] if self.logo else None
         for header, head in ((section.first_page_header, None), (section.header, running_head)):
             template_paragraph = header.paragraphs[0]._p
-            if head is not None:
-                self.literal(self.paragraph(S.HEADER, header), head)
+            if logo is not None or head is not None or draft is None:
+                top = self.paragraph(S.HEADER, header)
+                if logo is not None:
+                    # Logo and name share a line so the header stays inside the top margin.
+                    shape = top.add_run().add_picture(
+                        BytesIO(logo), height=Pt(self.sizes.furniture * 2.5)
+                    )
+                    shape._inline.docPr.set("descr", org or "")
+                    if head is not None:
+                        self.literal(top, "\u2002")
+                if head is not None:
+                    self.literal(top, head)
             if draft is not None:
                 self.literal(self.paragraph(S.DRAFT, header), draft)
-            if head is None and draft is None:
-                self.paragraph(S.HEADER, header)
             header._element.remove(template_paragraph)
         for footer in (section.first_page_footer, section.footer):
             template_paragraph = footer.paragraphs[0]._p
@@ -307,6 +310,25 @@ class _Writer:
                     self._format_run(Run(cast(CT_R, r), paragraph), "1", bold=False, italic=False)
             elif part:
                 self.literal(paragraph, part)
+
+
+def _read_picture(path: Path, shown: str, field: str | None) -> tuple[bytes, int]:
+    """The file's bytes and native width (EMU), or an ExportError naming the file."""
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise ExportError(
+            f"image file {shown!r} cannot be read ({exc.strerror or exc})", path=path, field=field
+        ) from exc
+    try:
+        width = int(Image.from_blob(blob).width)
+    except UnrecognizedImageError as exc:
+        raise ExportError(
+            f"image file {shown!r} is not a PNG, JPEG, GIF, BMP or TIFF picture",
+            path=path,
+            field=field,
+        ) from exc
+    return blob, width
 
 
 def _page_setup(section: Section, options: ExportOptions, setup: TextSetup) -> None:
@@ -369,12 +391,12 @@ def build_document(doc: LocalizedArticle, options: ExportOptions) -> Document:
     """The complete python-docx document for ``doc`` (not yet serialized)."""
     document = docx.Document()
     setup = text_setup(doc)
-    install_styles(document, setup, options.large_print)
+    sizes = install_styles(document, setup, options.large_print)
     _package_settings(document, setup)
     _metadata(document, doc)
     section = document.sections[0]
     _page_setup(section, options, setup)
-    writer = _Writer(document, doc, setup)
+    writer = _Writer(document, doc, setup, sizes, options.logo)
     writer.furniture(section)
     writer.title_block()
     writer.sections()

@@ -285,10 +285,12 @@ def install_styles(document: Document, setup: TextSetup, large_print: bool) -> S
     _spacing(figure, before=6, after=2, keep_next=True)
 
     caption = _paragraph_style(document, S.CAPTION, S.BODY)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _text(caption, size=z.caption, italic=True, color=_GREY)
     _spacing(caption, after=2, keep_next=True)
 
     credit = _paragraph_style(document, S.CREDIT, S.BODY)
+    credit.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _text(credit, size=z.furniture, color=_GREY)
     _spacing(credit, after=10)
 
