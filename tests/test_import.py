@@ -186,6 +186,22 @@ def test_html_page_chrome_toc_widget_and_metadata() -> None:
     assert "Footer" not in result.yaml and "var x" not in result.yaml
 
 
+def test_markdown_front_matter() -> None:
+    post = (
+        "---\ntitle: 'Flu shots: what to expect'\ndescription: A short guide.\n"
+        "tags: [flu, vaccine]\nauthor: Dr. A\n---\n\nFlu shots are quick.\n\n"
+        "## After the shot\n\nYour arm may be sore.\n"
+    )
+    result = import_text(post, "markdown")
+    article = result.article
+    assert (article.id, article.title, article.summary) == (
+        "flu-shots-expect", "Flu shots: what to expect", "Flu shots are quick."
+    )
+    assert article.keywords == ["flu", "vaccine"]
+    assert "front matter key 'author' not imported" in result.warnings
+    assert any("description 'A short guide.' not imported" in w for w in result.warnings)
+
+
 # -- heuristics -------------------------------------------------------------------
 
 

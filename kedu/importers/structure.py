@@ -500,6 +500,11 @@ class _Structurer:
             intro.pop(0)
             summary = self.markup(first.runs)
             self.infer("summary from the first paragraph before the first section heading")
+            if self.meta.summary:
+                self.warn(
+                    f"the post's description {_snippet(self.meta.summary)} not imported: the "
+                    "summary is the first paragraph"
+                )
         elif self.meta.summary:
             summary = escape(" ".join(self.meta.summary.split()))
             self.infer("summary from the front matter / page description")
