@@ -14,7 +14,6 @@ WordPress exports write it) is read for ``title``, ``description``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -176,7 +175,7 @@ def parse_markdown(text: str) -> tuple[list[Block], PostMeta, list[str]]:
     meta = PostMeta()
     warnings: list[str] = []
     body = _front_matter(text, meta, warnings)
-    parser: Any = MarkdownIt("commonmark").enable("table")
+    parser = MarkdownIt("commonmark").enable("table")
     tokens: list[Token] = parser.parse(body)
     blocks = _blocks(tokens, warnings)
     return blocks, meta, list(dict.fromkeys(warnings))

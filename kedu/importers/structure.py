@@ -109,7 +109,6 @@ class _Structurer:
         self.slugs = Slugger()
         self.credits: list[Credit] = []
         self.keywords: list[str] = []
-        self.heading_word = "line" if fmt == "text" else "heading"
 
     # -- reporting ---------------------------------------------------------------
 
