@@ -145,6 +145,7 @@ def set_color(rpr: BaseOxmlElement, hex_rgb: str) -> None:
 
 
 def set_underline(rpr: BaseOxmlElement) -> None:
+    """Links stay recognisable on a black-and-white printout, not only by colour."""
     _put(rpr, "w:u", val="single")
 
 

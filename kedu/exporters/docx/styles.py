@@ -97,6 +97,7 @@ _LARGE = Sizes(16, 34, 21, 17, 23, 19, 18, 13, 16, 520)
 
 
 def sizes_for(large_print: bool) -> Sizes:
+    """Large print scales every text size, not only the body, so the hierarchy survives."""
     return _LARGE if large_print else _REGULAR
 
 
