@@ -1,0 +1,29 @@
+"""PDF export: a print-ready patient handout, rendered with reportlab platypus.
+
+Text in every shipped script — Latin with Vietnamese diacritics, Cyrillic,
+Arabic, Simplified Chinese — is shaped with HarfBuzz and set by kedu's own
+line breaker (:mod:`kedu.exporters.pdf.text`), in fonts from pip-installed
+packages (:mod:`kedu.exporters.pdf.fonts`), all embedded.  Importing this
+module imports reportlab; ``import kedu`` does not.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from kedu.exporters.base import Exporter, ExportOptions
+from kedu.exporters.pdf.document import build_pdf
+from kedu.models.localized import LocalizedArticle
+
+__all__ = ["PdfExporter"]
+
+
+class PdfExporter(Exporter):
+    """Letter or A4 handout, optionally large print; byte-identical for the same input."""
+
+    name: ClassVar[str] = "pdf"
+    extension: ClassVar[str] = "pdf"
+    media_type: ClassVar[str] = "application/pdf"
+
+    def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
+        return build_pdf(doc, options)

@@ -1,0 +1,705 @@
+"""The handout: article sections → platypus flowables → PDF bytes."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, KeepTogether, PageTemplate
+
+from kedu._version import __version__
+from kedu.errors import ExportError, MissingGlyphError
+from kedu.exporters.base import ExportOptions
+from kedu.exporters.pdf.fonts import FontStack, font_stack, register
+from kedu.exporters.pdf.text import (
+    Direction,
+    ParaStyle,
+    Span,
+    TextBlock,
+    draw_line,
+    layout_line,
+    resolve,
+    width_of,
+)
+from kedu.models.article import (
+    CallToActionSection,
+    CalloutSection,
+    FaqSection,
+    ImageSection,
+    ListSection,
+    ProseSection,
+    Section,
+)
+from kedu.models.inline import parse_runs, plain_text
+from kedu.models.localized import LocalizedArticle
+
+__all__ = ["build_pdf", "check_glyphs", "printed_texts"]
+
+INK = "#1b1b1b"
+MUTED = "#4a4a4a"
+ACCENT = "#1f5a85"
+_KIND_COLORS = {
+    # kind: (fill, bar/border, label)
+    "note": ("#eaf2fa", "#2e6da4", "#1f4f7a"),
+    "warning": ("#fdf0e6", "#c2410c", "#9a3412"),
+    "tip": ("#eaf6ec", "#2e7d32", "#1e5e22"),
+}
+_CTA_COLORS = ("#e6f0f7", ACCENT, ACCENT)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type sizes in points; large print scales every level, not just the body."""
+
+    body: float
+    title: float
+    subtitle: float
+    summary: float
+    heading: float
+    box_heading: float
+    small: float
+    footer: float
+
+    @classmethod
+    def for_options(cls, large_print: bool) -> Sizes:
+        if large_print:
+            return cls(16, 30, 20, 17.5, 22, 18, 14, 12)
+        return cls(11.5, 24, 14.5, 12.5, 16, 12.5, 9.5, 8.5)
+
+
+# --- what gets printed (for the glyph check) ------------------------------------------------
+
+
+def printed_texts(doc: LocalizedArticle) -> Iterator[tuple[str, str]]:
+    """(where, plain text) for everything the PDF prints, labels included."""
+    art = doc.article
+    labels = doc.labels
+    org = art.organization
+    for seg in art.segments():
+        if seg.path.endswith("/alt"):
+            continue  # alt text goes to no page
+        if seg.path == "disclaimer":
+            continue
+        yield seg.path, plain_text(seg.text)
+    if art.disclaimer:
+        yield "disclaimer", plain_text(art.disclaimer)
+    else:
+        yield "labels.default_disclaimer", plain_text(labels.default_disclaimer)
+    yield "labels.disclaimer_heading", labels.disclaimer_heading
+    yield "labels.page_of", " ".join(labels.page_counter(n, n * 11) for n in range(1, 10))
+    if labels.last_reviewed:
+        yield "labels.last_reviewed", labels.last_reviewed
+    if doc.review.is_draft:
+        yield "labels.draft_notice", labels.draft_notice
+    if org.name:
+        yield "organization/name", org.name
+    for section in art.sections:
+        if isinstance(section, CalloutSection):
+            yield f"labels.{section.kind}", getattr(labels, section.kind)
+        elif isinstance(section, ImageSection) and section.credit:
+            yield f"{section.id}/credit", labels.photo_credit.format(credit=section.credit)
+        elif isinstance(section, CallToActionSection):
+            for kind, label, value, _ in _contacts(doc, section):
+                yield f"labels.{kind}", label
+                yield f"organization/{kind}", value
+
+
+def check_glyphs(doc: LocalizedArticle, stack: FontStack) -> None:
+    """Refuse to print a handout with a character no font can show (no tofu)."""
+    problems: dict[str, list[str]] = {}
+    for where, text in printed_texts(doc):
+        for ch in stack.missing(text):
+            problems.setdefault(ch, []).append(where)
+    if problems:
+        parts = [
+            f"U+{ord(ch):04X} {ch!r} in {', '.join(dict.fromkeys(where))}"
+            for ch, where in problems.items()
+        ]
+        families = ", ".join(f.key for f in stack.families)
+        raise MissingGlyphError(
+            f"locale {doc.locale}: no glyph in the handout fonts ({families}) for "
+            + "; ".join(parts)
+        )
+
+
+def _contacts(
+    doc: LocalizedArticle, section: CallToActionSection
+) -> list[tuple[str, str, str, str | None]]:
+    """(kind, label, printed value, link) for each contact detail the box shows."""
+    org = doc.article.organization
+    labels = doc.labels
+    website = str(org.website) if org.website else None
+    phone_digits = "".join(ch for ch in org.phone or "" if ch.isdigit() or ch == "+")
+    values: dict[str, tuple[str, str | None, str | None]] = {
+        "phone": (labels.call_us, org.phone, f"tel:{phone_digits}" if phone_digits else None),
+        "website": (labels.website, _display_url(website) if website else None, website),
+        "email": (labels.email, org.email, f"mailto:{org.email}" if org.email else None),
+        "address": (labels.address, org.address, None),
+    }
+    out: list[tuple[str, str, str, str | None]] = []
+    for kind in dict.fromkeys(section.show):
+        label, value, href = values[kind]
+        if value:
+            out.append((kind, label, value, href))
+    return out
+
+
+def _display_url(url: str) -> str:
+    """Patients type what they read: no scheme, no trailing slash."""
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix):]
+    return url.rstrip("/")
+
+
+# --- boxes ---------------------------------------------------------------------------------
+
+
+class Box(Flowable):  # type: ignore[misc]
+    """A tinted panel with a coloured bar on the text's starting side.
+
+    The bar moves to the right edge for right-to-left text, like a mirrored
+    margin note.  A box taller than the space left splits between its
+    paragraphs, so nothing ever runs past the page or the border.
+    """
+
+    PAD = 9.0
+    BAR = 4.0
+
+    def __init__(
+        self,
+        content: Sequence[Flowable],
+        fill: str,
+        border: str,
+        direction: Direction,
+        *,
+        space_before: float = 0,
+        space_after: float = 0,
+    ) -> None:
+        super().__init__()
+        self.content = list(content)
+        self.fill = fill
+        self.border = border
+        self.direction = direction
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self._heights: list[tuple[float, float, float]] = []
+
+    def _inner(self, width: float) -> float:
+        return width - 2 * self.PAD - self.BAR
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        inner = self._inner(availWidth)
+        self._heights = []
+        total = 0.0
+        for i, child in enumerate(self.content):
+            before = child.getSpaceBefore() if i else 0.0
+            after = child.getSpaceAfter() if i < len(self.content) - 1 else 0.0
+            _, h = child.wrap(inner, 10_000)
+            self._heights.append((before, h, after))
+            total += before + h + after
+        self.width = availWidth
+        self.height = total + 2 * self.PAD
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        inner = self._inner(availWidth)
+        room = availHeight - 2 * self.PAD
+        used = 0.0
+        for i, (child, (before, h, after)) in enumerate(
+            zip(self.content, self._heights, strict=True)
+        ):
+            if used + before + h > room:
+                parts = child.split(inner, room - used - before) if room - used - before > 0 else []
+                head = self.content[:i] + parts[:1]
+                tail = parts[1:] + self.content[i + 1 :] if parts else self.content[i:]
+                if not head or not tail:
+                    return []
+                return [
+                    Box(head, self.fill, self.border, self.direction,
+                        space_before=self.spaceBefore),
+                    Box(tail, self.fill, self.border, self.direction,
+                        space_after=self.spaceAfter),
+                ]
+            used += before + h + after
+        return [self]
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(_color(self.fill))
+        canv.setStrokeColor(_color(self.border))
+        canv.setLineWidth(0.8)
+        canv.roundRect(0, 0, self.width, self.height, 4, stroke=1, fill=1)
+        canv.setFillColor(_color(self.border))
+        bar_x = self.width - self.BAR if self.direction == "rtl" else 0
+        canv.rect(bar_x, 0, self.BAR, self.height, stroke=0, fill=1)
+        canv.restoreState()
+        x = self.PAD + (0 if self.direction == "rtl" else self.BAR)
+        y = self.height - self.PAD
+        inner = self._inner(self.width)
+        for i, (child, (before, h, after)) in enumerate(
+            zip(self.content, self._heights, strict=True)
+        ):
+            y -= before
+            child.wrap(inner, 10_000)
+            child.drawOn(canv, x, y - h)
+            y -= h + after
+            del i
+
+
+class Rule(Flowable):  # type: ignore[misc]
+    """A thin horizontal line between the title block and the body."""
+
+    def __init__(self, colour: str, thickness: float, space: float) -> None:
+        super().__init__()
+        self.colour = colour
+        self.thickness = thickness
+        self.spaceBefore = self.spaceAfter = space
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = self.thickness
+        return availWidth, self.thickness
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setFillColor(_color(self.colour))
+        self.canv.rect(0, 0, self.width, self.thickness, stroke=0, fill=1)
+        self.canv.restoreState()
+
+
+def _color(value: str) -> Any:
+    from kedu.exporters.pdf.text import color
+
+    return color(value)
+
+
+# --- the story -----------------------------------------------------------------------------
+
+
+class Story:
+    """Turns one localized article into flowables with consistent styles."""
+
+    def __init__(self, doc: LocalizedArticle, options: ExportOptions, stack: FontStack) -> None:
+        self.doc = doc
+        self.options = options
+        self.stack = stack
+        self.direction: Direction = doc.direction
+        self.sizes = Sizes.for_options(options.large_print)
+        s = self.sizes
+        self.body = ParaStyle(
+            s.body, s.body * 1.5, INK, self.direction, space_after=s.body * 0.6
+        )
+
+    # styles
+    def style(self, size: float, **kw: Any) -> ParaStyle:
+        leading = kw.pop("leading", size * 1.4)
+        return replace(self.body, size=size, leading=leading, **kw)
+
+    def block(
+        self,
+        text: str,
+        para: ParaStyle,
+        *,
+        bold: bool = False,
+        markup: bool = True,
+        color: str | None = None,
+        **kw: Any,
+    ) -> TextBlock:
+        runs = parse_runs(text) if markup else ()
+        spans = (
+            [Span(r.text, r.bold or bold, r.italic, r.href, color) for r in runs]
+            if markup
+            else [Span(text, bold, color=color)]
+        )
+        return TextBlock(resolve(spans, self.stack, para), para, **kw)
+
+    def build(self) -> list[Flowable]:
+        story: list[Flowable] = [*self.title_block()]
+        for index, section in enumerate(self.doc.article.sections):
+            story.extend(self.section(section, index))
+        story.extend(self.disclaimer())
+        return story
+
+    def title_block(self) -> Iterator[Flowable]:
+        art = self.doc.article
+        s = self.sizes
+        org = art.organization.name
+        if self.options.logo is not None:
+            yield self.logo(self.options.logo)
+        if org:
+            yield self.block(
+                org, self.style(s.small + 1.5, space_after=s.small * 0.6, color=ACCENT),
+                bold=True, markup=False,
+            )
+        yield self.block(
+            art.title,
+            self.style(s.title, leading=s.title * 1.2, space_after=s.title * 0.3),
+            bold=True,
+            outline=(plain_text(art.title), "title", 0),
+        )
+        if art.subtitle:
+            yield self.block(
+                art.subtitle,
+                self.style(s.subtitle, leading=s.subtitle * 1.3, color=MUTED,
+                           space_after=s.subtitle * 0.6),
+            )
+        if art.summary:
+            yield self.block(
+                art.summary, self.style(s.summary, leading=s.summary * 1.5, space_after=4)
+            )
+        yield Rule(ACCENT, 1.5 if not self.options.large_print else 2.5, s.body * 0.6)
+
+    def logo(self, path: Path) -> Flowable:
+        image = self.image_flowable(path, max_width=2.2 * inch, max_height=0.7 * inch)
+        image.hAlign = "RIGHT" if self.direction == "rtl" else "LEFT"
+        image.spaceAfter = 6
+        return image
+
+    def heading(self, text: str, key: str, level: int = 1) -> TextBlock:
+        s = self.sizes
+        return self.block(
+            text,
+            self.style(s.heading, leading=s.heading * 1.3, color=ACCENT,
+                       space_before=s.heading * 0.9, space_after=s.heading * 0.35),
+            bold=True,
+            keep_with_next=True,
+            outline=(plain_text(text), key, level),
+        )
+
+    def section(self, section: Section, index: int) -> list[Flowable]:
+        key = f"s{index}-{section.id}"
+        if isinstance(section, ProseSection):
+            out: list[Flowable] = [self.heading(section.heading, key)]
+            out += [self.block(p, self.body) for p in section.paragraphs]
+            return out
+        if isinstance(section, ListSection):
+            return self.list_section(section, key)
+        if isinstance(section, FaqSection):
+            return self.faq(section, key)
+        if isinstance(section, CalloutSection):
+            return [self.callout(section, key)]
+        if isinstance(section, ImageSection):
+            return [self.image_section(section, key)]
+        return [self.call_to_action(section, key)]
+
+    def list_section(self, section: ListSection, key: str) -> list[Flowable]:
+        out: list[Flowable] = [self.heading(section.heading, key)]
+        if section.intro:
+            out.append(self.block(section.intro, self.body))
+        indent = self.sizes.body * 1.6
+        item_style = replace(self.body, indent=indent, space_after=self.sizes.body * 0.45)
+        bullet = resolve([Span("•", color=ACCENT)], self.stack, item_style)
+        for item in section.items:
+            spans = [Span(r.text, True, r.italic, r.href) for r in parse_runs(item.term)]
+            spans.append(Span(" – "))
+            spans += [Span(r.text, r.bold, r.italic, r.href) for r in parse_runs(item.description)]
+            out.append(TextBlock(resolve(spans, self.stack, item_style), item_style, bullet=bullet))
+        if section.outro:
+            out.append(self.block(section.outro, self.body))
+        return out
+
+    def faq(self, section: FaqSection, key: str) -> list[Flowable]:
+        out: list[Flowable] = [self.heading(section.heading, key)]
+        s = self.sizes
+        question_style = self.style(
+            s.body + 1, leading=(s.body + 1) * 1.4, color=ACCENT,
+            space_before=s.body * 0.5, space_after=s.body * 0.2,
+        )
+        for entry in section.entries:
+            question = self.block(entry.question, question_style, bold=True)
+            answer = self.block(entry.answer, self.body)
+            out.append(KeepTogether([question, answer]))
+        return out
+
+    def callout(self, section: CalloutSection, key: str) -> Flowable:
+        fill, border, label_color = _KIND_COLORS[section.kind]
+        s = self.sizes
+        kind_word = getattr(self.doc.labels, section.kind)
+        label_style = self.style(s.small + 1, color=label_color, space_after=2)
+        heading_text = section.heading or kind_word
+        content: list[Flowable] = [
+            self.block(
+                kind_word, label_style, bold=True, markup=False,
+                outline=(plain_text(heading_text), key, 1),
+            )
+        ]
+        if section.heading:
+            content.append(
+                self.block(section.heading, self.style(s.box_heading, space_after=3), bold=True)
+            )
+        content.append(self.block(section.text, replace(self.body, space_after=0)))
+        return Box(content, fill, border, self.direction,
+                   space_before=s.body * 0.8, space_after=s.body * 0.8)
+
+    def call_to_action(self, section: CallToActionSection, key: str) -> Flowable:
+        fill, border, _ = _CTA_COLORS
+        s = self.sizes
+        content: list[Flowable] = [
+            self.block(
+                section.heading,
+                self.style(s.box_heading + 2, color=ACCENT, space_after=4),
+                bold=True,
+                outline=(plain_text(section.heading), key, 1),
+            ),
+            self.block(section.text, replace(self.body, space_after=s.body * 0.5)),
+        ]
+        contacts = _contacts(self.doc, section)
+        if contacts:
+            label_style = replace(self.body, space_after=2)
+            label_pieces = [
+                resolve([Span(label, bold=True, color=ACCENT)], self.stack, label_style)
+                for _, label, _, _ in contacts
+            ]
+            label_width = max(sum(width_of(st, t) for st, t in p) for p in label_pieces)
+            row = replace(label_style, indent=label_width + s.body * 1.2)
+            for (_, _, value, href), label in zip(contacts, label_pieces, strict=True):
+                value_pieces = resolve([Span(value, href=href)],
+                                       self.stack, row)
+                content.append(_LabelRow(value_pieces, row, bullet=label))
+        return Box(content, fill, border, self.direction,
+                   space_before=s.body, space_after=s.body)
+
+    def image_section(self, section: ImageSection, key: str) -> Flowable:
+        base = self.doc.base_dir or Path(".")
+        path = (base / section.src).resolve() if not Path(section.src).is_absolute() else Path(
+            section.src
+        )
+        s = self.sizes
+        image = self.image_flowable(path, max_width=6.5 * inch, max_height=3.2 * inch)
+        image.hAlign = "CENTER"
+        parts: list[Flowable] = [_Anchor((plain_text(section.caption or section.alt), key, 1)),
+                                 image]
+        if section.caption:
+            parts.append(self.block(
+                section.caption,
+                self.style(s.small + 1, color=MUTED, space_before=4, space_after=1,
+                           align="center"),
+            ))
+        if section.credit:
+            parts.append(self.block(
+                self.doc.labels.photo_credit.format(credit=section.credit),
+                self.style(s.small, color=MUTED, align="center"),
+                markup=False,
+            ))
+        return KeepTogether(parts)
+
+    def image_flowable(self, path: Path, max_width: float, max_height: float) -> Image:
+        if not path.is_file():
+            raise ExportError(f"image file not found: {path}", path=path)
+        try:
+            reader = ImageReader(str(path))
+            width, height = reader.getSize()
+        except Exception as exc:
+            raise ExportError(f"cannot read image: {exc}", path=path) from exc
+        scale = min(max_width / width, max_height / height)
+        return Image(str(path), width=width * scale, height=height * scale)
+
+    def disclaimer(self) -> Iterator[Flowable]:
+        s = self.sizes
+        yield Rule("#b0b0b0", 0.6, s.body * 0.8)
+        yield self.block(
+            self.doc.labels.disclaimer_heading,
+            self.style(s.small + 1, color=MUTED, space_after=2),
+            bold=True, markup=False, keep_with_next=True,
+        )
+        yield self.block(
+            self.doc.disclaimer, self.style(s.small + 0.5, leading=(s.small + 0.5) * 1.45,
+                                            color=MUTED)
+        )
+
+
+class _LabelRow(TextBlock):
+    """A contact line: the label in the start column, the value after it."""
+
+    def draw(self) -> None:
+        if not self.bullet:
+            super().draw()
+            return
+        bullet, self.bullet = self.bullet, ()
+        super().draw()
+        self.bullet = bullet
+        runs = layout_line(bullet, self.para.direction)
+        width = sum(r[2] for r in runs)
+        lines = self._lines or []
+        if not lines:
+            return
+        para = self.para
+        descent = (para.leading - para.size) / 2 + para.size * 0.22
+        y = self.height - para.leading + descent
+        x = self.width - width if para.direction == "rtl" else 0
+        draw_line(self.canv, runs, x, y)
+
+
+class _Anchor(Flowable):  # type: ignore[misc]
+    """A zero-height bookmark for sections whose first flowable is not text."""
+
+    def __init__(self, outline: tuple[str, str, int]) -> None:
+        super().__init__()
+        self.outline = outline
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return 0, 0
+
+    def draw(self) -> None:
+        title, key, level = self.outline
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(title, key, level=level, closed=False)
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageFurniture:
+    """What every page carries besides the story: footer lines and the draft band."""
+
+    stack: FontStack
+    direction: Direction
+    sizes: Sizes
+    organization: str | None
+    reviewed: str | None
+    draft_notice: str | None
+    page_counter: Callable[[int, int], str]
+    margin: float
+
+    def draw(self, canv: Canvas, page: int, pages: int) -> None:
+        width, height = canv._pagesize
+        size = self.sizes.footer
+        style = ParaStyle(size, size * 1.3, MUTED, self.direction)
+        left, right = self.margin, width - self.margin
+        rtl = self.direction == "rtl"
+
+        def text(value: str, y: float, at_start: bool, bold: bool = False,
+                 colour: str = MUTED) -> None:
+            pieces = resolve([Span(value, bold, color=colour)], self.stack, style)
+            runs = layout_line(pieces, self.direction)
+            w = sum(r[2] for r in runs)
+            x = (right - w if rtl else left) if at_start else (left if rtl else right - w)
+            draw_line(canv, runs, x, y)
+
+        canv.saveState()
+        canv.setStrokeColor(_color("#c8c8c8"))
+        canv.setLineWidth(0.5)
+        base = 0.45 * inch
+        canv.line(left, base + size * 2.9, right, base + size * 2.9)
+        text(self.page_counter(page, pages), base + size * 1.5, at_start=False, bold=True)
+        if self.organization:
+            text(self.organization, base + size * 1.5, at_start=True)
+        if self.reviewed:
+            text(self.reviewed, base, at_start=True)
+        if self.draft_notice:
+            band = size * 2.2
+            canv.setFillColor(_color("#fff3c4"))
+            canv.rect(0, height - band, width, band, stroke=0, fill=1)
+            pieces = resolve([Span(self.draft_notice, True, color="#6b4e00")], self.stack, style)
+            runs = layout_line(pieces, self.direction)
+            w = sum(r[2] for r in runs)
+            draw_line(canv, runs, (width - w) / 2, height - band + size * 0.75)
+        canv.restoreState()
+
+
+def _canvas_class(furniture: PageFurniture, stamp: date) -> type[Canvas]:
+    """A canvas that draws page furniture at save time, when the page count is known."""
+
+    class HandoutCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            _fix_timestamp(self, stamp)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            pages = len(self._saved_pages)
+            for number, state in enumerate(self._saved_pages, 1):
+                self.__dict__.update(state)
+                furniture.draw(self, number, pages)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return HandoutCanvas
+
+
+def _fix_timestamp(canv: Canvas, stamp: date) -> None:
+    """Creation and modification dates from the review date, so output is reproducible."""
+    ts = canv._doc._timeStamp
+    moment = datetime.combine(stamp, time(0, 0), tzinfo=UTC)
+    ts.t = moment.timestamp()
+    ts.lt = moment.timetuple()
+    ts.YMDhms = tuple(ts.lt)[:6]
+    ts.dhh = ts.dmm = 0
+    ts.tzname = "UTC"
+
+
+def _metadata_text(text: str | None) -> str:
+    return unicodedata.normalize("NFC", plain_text(text)) if text else ""
+
+
+def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
+    """Lay out and render ``doc``; same input, same bytes."""
+    sizes = Sizes.for_options(options.large_print)
+    stack = font_stack(
+        doc.locale, doc.direction, options.large_print, (t for _, t in printed_texts(doc))
+    )
+    check_glyphs(doc, stack)
+    art = doc.article
+    pagesize = A4 if options.paper == "a4" else LETTER
+    margin = 0.8 * inch if not options.large_print else 0.7 * inch
+    draft = doc.labels.draft_notice if doc.review.is_draft else None
+    top = margin + (sizes.footer * 2.2 if draft else 0)
+    bottom = 0.45 * inch + sizes.footer * 5
+    furniture = PageFurniture(
+        stack=stack,
+        direction=doc.direction,
+        sizes=sizes,
+        organization=art.organization.name,
+        reviewed=doc.labels.last_reviewed,
+        draft_notice=draft,
+        page_counter=doc.labels.page_counter,
+        margin=margin,
+    )
+    out = io.BytesIO()
+    template = BaseDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=_metadata_text(art.title),
+        author=art.organization.name or "",
+        subject=_metadata_text(art.summary),
+        keywords=", ".join(art.keywords),
+        creator=f"kedu {__version__}",
+        lang=doc.language_tag,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=register(stack.primary.regular),
+        initialFontSize=sizes.body,
+    )
+    frame = Frame(
+        margin, bottom, pagesize[0] - 2 * margin, pagesize[1] - top - bottom,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = Story(doc, options, stack).build()
+    stamp = art.review_date or date(2000, 1, 1)
+    template.build(story, canvasmaker=_canvas_class(furniture, stamp))
+    return out.getvalue()

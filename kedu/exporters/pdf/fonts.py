@@ -1,0 +1,362 @@
+"""Fonts for the PDF handout: where they come from, static instances, coverage.
+
+Every face comes from a pip-installed font package that kedu declares as a
+dependency, never from the system, so a handout looks the same on every
+machine.  Noto Sans and Noto Sans Arabic ship only as variable fonts, and
+reportlab can draw nothing but a variable font's default instance, so the
+weights and styles a handout needs are cut out once with
+``fontTools.varLib.instancer`` and kept in the user cache, keyed by the font
+package's version: the first export pays a few seconds, later ones none.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from kedu.errors import ExportError
+
+__all__ = [
+    "FACE_KEYS",
+    "Face",
+    "Family",
+    "FontStack",
+    "family",
+    "font_stack",
+    "ignorable",
+]
+
+FACE_KEYS = ("regular", "bold", "italic", "bold_italic")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One drawable face: a static TrueType file registered with reportlab.
+
+    ``synthetic_bold`` marks a face used for bold text although it has regular
+    strokes (the Chinese font has no bold weight): the drawing code then
+    thickens its outlines with a stroke instead of silently printing plain text.
+    """
+
+    name: str
+    path: Path
+    subfont: int = 0
+    synthetic_bold: bool = False
+
+    @property
+    def cmap(self) -> frozenset[int]:
+        return _cmap(self.path, self.subfont)
+
+
+@dataclass(frozen=True)
+class Family:
+    """Four faces of one typeface; missing styles reuse the nearest real face."""
+
+    key: str
+    regular: Face
+    bold: Face
+    italic: Face
+    bold_italic: Face
+    license: str = field(compare=False, default="")
+
+    def face(self, bold: bool, italic: bool) -> Face:
+        if bold and italic:
+            return self.bold_italic
+        if bold:
+            return self.bold
+        if italic:
+            return self.italic
+        return self.regular
+
+    def covers(self, ch: str) -> bool:
+        return ord(ch) in self.regular.cmap
+
+
+def ignorable(ch: str) -> bool:
+    """Characters that print no glyph of their own and so need no font coverage.
+
+    Format characters (ZWJ, ZWNJ, bidi marks, soft hyphen), variation selectors
+    and whitespace are handled by the shaper or the line breaker.
+    """
+    if ch.isspace():
+        return True
+    if 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF:
+        return True
+    return unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp")
+
+
+_CJK_PUNCTUATION = range(0x2010, 0x2070)
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, CJK punctuation and full-width forms: text set in the CJK font."""
+    cp = ord(ch)
+    return (
+        0x2E80 <= cp <= 0x9FFF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFE30 <= cp <= 0xFE4F
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x20000 <= cp <= 0x3FFFF
+    )
+
+
+@dataclass(frozen=True)
+class FontStack:
+    """The families a locale's text is set in, in order of preference.
+
+    Each character goes to the first family that has a glyph for it.  Chinese
+    handouts prefer the CJK font also for curly quotes, dashes and ellipses, so
+    they are full-width like the surrounding text.
+    """
+
+    families: tuple[Family, ...]
+    cjk_punctuation: Family | None = None
+
+    @property
+    def primary(self) -> Family:
+        return self.families[0]
+
+    def family_for(self, ch: str) -> Family | None:
+        if self.cjk_punctuation is not None and ord(ch) in _CJK_PUNCTUATION:
+            if self.cjk_punctuation.covers(ch):
+                return self.cjk_punctuation
+        for fam in self.families:
+            if fam.covers(ch):
+                return fam
+        return None
+
+    def split(self, text: str) -> Iterator[tuple[Family, str]]:
+        """``text`` cut where the family changes; ignorable characters stay with
+        their neighbour so ZWJ/ZWNJ reach the shaper with the letters they join."""
+        current: Family | None = None
+        start = 0
+        for i, ch in enumerate(text):
+            if ignorable(ch) and current is not None:
+                continue
+            fam = self.family_for(ch) if not ignorable(ch) else None
+            if fam is None:
+                fam = current or self.primary
+            if current is None:
+                current = fam
+            elif fam is not current:
+                yield current, text[start:i]
+                current, start = fam, i
+        if text:
+            yield current or self.primary, text[start:]
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of ``text`` (NFC) that no family of the stack can print."""
+        return [
+            ch
+            for ch in dict.fromkeys(unicodedata.normalize("NFC", text))
+            if not ignorable(ch) and self.family_for(ch) is None
+        ]
+
+
+# --- font packages -------------------------------------------------------------------------
+
+_OFL = "SIL Open Font License 1.1"
+
+
+def _package_root(module: str) -> Path:
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - dependency missing
+        raise ExportError(f"the font package {module!r} is not installed: {exc}") from exc
+    file = mod.__file__
+    assert file is not None
+    return Path(file).resolve().parent
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # pragma: no cover - dependency missing
+        return "unknown"
+
+
+_INSTANCES = {
+    "regular": (400, False),
+    "bold": (700, True),
+}
+
+
+def cache_dir() -> Path:
+    """Where static instances live; ``KEDU_CACHE_DIR`` overrides (tests, CI)."""
+    override = os.environ.get("KEDU_CACHE_DIR")
+    if override:
+        return Path(override) / "fonts"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kedu")) / "fonts"
+
+
+_instance_lock = threading.Lock()
+
+
+def _static_instance(source: Path, distribution: str, stem: str, weight: int) -> Path:
+    """A static instance of variable ``source`` at ``weight``, made once and cached.
+
+    The file is written to a temporary name and moved into place with
+    ``os.replace``, so a process racing us sees either no file or a whole one.
+    """
+    target = cache_dir() / f"{distribution}-{_version(distribution)}" / f"{stem}.ttf"
+    if target.exists():
+        return target
+    with _instance_lock:
+        if target.exists():
+            return target
+        from fontTools.ttLib import TTFont
+        from fontTools.varLib import instancer
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        font = TTFont(source)
+        axes = {a.axisTag: a.defaultValue for a in font["fvar"].axes}
+        axes["wght"] = float(weight)
+        static = instancer.instantiateVariableFont(font, axes)
+        _rename(static, stem)
+        # A fresh timestamp in 'head' would change the embedded subset, and so
+        # the PDF bytes, each time the cache is rebuilt.
+        static.recalcTimestamp = False
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{stem}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                static.save(out)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return target
+
+
+def _rename(font: object, stem: str) -> None:
+    """Give an instance its own PostScript name so PDF viewers list e.g. NotoSans-Bold."""
+    family_name, _, style = stem.partition("-")
+    name = font["name"]  # type: ignore[index]
+    for record in list(name.names):
+        if record.nameID in (3, 4, 6, 16, 17, 25):
+            name.removeNames(nameID=record.nameID)
+    name.setName(f"{family_name} {style}", 4, 3, 1, 0x409)
+    name.setName(stem, 6, 3, 1, 0x409)
+    name.setName(f"kedu:{stem}", 3, 3, 1, 0x409)
+
+
+def _variable_family(
+    key: str, module: str, distribution: str, stem: str, upright: str, italic: str | None
+) -> Family:
+    root = _package_root(module) / "files"
+    faces: dict[str, Face] = {}
+    for style_key, (weight, _) in _INSTANCES.items():
+        style = "Regular" if style_key == "regular" else "Bold"
+        path = _static_instance(root / upright, distribution, f"{stem}-{style}", weight)
+        faces[style_key] = Face(f"kedu-{key}-{style_key}", path)
+        if italic is not None:
+            it_style = "Italic" if style_key == "regular" else "BoldItalic"
+            it_key = "italic" if style_key == "regular" else "bold_italic"
+            path = _static_instance(root / italic, distribution, f"{stem}-{it_style}", weight)
+            faces[it_key] = Face(f"kedu-{key}-{it_key}", path)
+    # Arabic has no italic tradition: italic runs are set upright.
+    faces.setdefault("italic", faces["regular"])
+    faces.setdefault("bold_italic", faces["bold"])
+    return Family(key=key, license=_OFL, **faces)
+
+
+@cache
+def family(key: str) -> Family:
+    """The named family, its static files made (once) if needed."""
+    if key == "noto-sans":
+        return _variable_family(
+            key, "fontpkg_noto_sans", "fontpkg-noto-sans", "NotoSans",
+            "NotoSans[wdth,wght].ttf", "NotoSans-Italic[wdth,wght].ttf",
+        )
+    if key == "noto-sans-arabic":
+        return _variable_family(
+            key, "fontpkg_noto_sans_arabic", "fontpkg-noto-sans-arabic", "NotoSansArabic",
+            "NotoSansArabic[wdth,wght].ttf", None,
+        )
+    if key == "atkinson":
+        root = _package_root("fontpkg_atkinson_hyperlegible") / "files"
+        return Family(
+            key=key,
+            license=_OFL,
+            regular=Face("kedu-atkinson-regular", root / "AtkinsonHyperlegible-Regular.ttf"),
+            bold=Face("kedu-atkinson-bold", root / "AtkinsonHyperlegible-Bold.ttf"),
+            italic=Face("kedu-atkinson-italic", root / "AtkinsonHyperlegible-Italic.ttf"),
+            bold_italic=Face(
+                "kedu-atkinson-bold_italic", root / "AtkinsonHyperlegible-BoldItalic.ttf"
+            ),
+        )
+    if key == "wqy-microhei":
+        path = _package_root("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
+        regular = Face("kedu-wqy-regular", path)
+        bold = Face("kedu-wqy-bold", path, synthetic_bold=True)
+        return Family(
+            key=key, license="Apache License 2.0 (or GPLv3 with font embedding exception)",
+            regular=regular, bold=bold, italic=regular, bold_italic=bold,
+        )
+    raise ExportError(f"unknown font family {key!r}")
+
+
+@cache
+def _cmap(path: Path, subfont: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=subfont, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def _texts_covered(fam: Family, texts: Iterable[str]) -> bool:
+    cmap = fam.regular.cmap
+    return all(
+        ignorable(ch) or ord(ch) in cmap
+        for text in texts
+        for ch in unicodedata.normalize("NFC", text)
+    )
+
+
+def font_stack(locale: str, direction: str, large_print: bool, texts: Iterable[str]) -> FontStack:
+    """The stack for a handout in ``locale``.
+
+    Large print uses Atkinson Hyperlegible, designed for low vision, when it
+    covers every character of the handout; it has no Cyrillic and lacks most
+    Vietnamese letters, so those handouts (and any text it cannot print whole)
+    stay in Noto Sans rather than mixing two designs inside words.
+    """
+    language = locale.replace("-", "_").split("_")[0].lower()
+    texts = list(texts)
+    latin = family("noto-sans")
+    if large_print and language not in ("ar", "zh", "ja", "ko"):
+        atkinson = family("atkinson")
+        if _texts_covered(atkinson, texts):
+            latin = atkinson
+    arabic = family("noto-sans-arabic")
+    cjk = family("wqy-microhei")
+    if language == "ar" or direction == "rtl":
+        return FontStack((arabic, latin, cjk))
+    if language in ("zh", "ja", "ko"):
+        return FontStack((latin, cjk, arabic), cjk_punctuation=cjk)
+    return FontStack((latin, arabic, cjk))
+
+
+@cache
+def register(face: Face) -> str:
+    """Register ``face`` with reportlab once per process; return its font name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if face.name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(face.name, str(face.path), subfontIndex=face.subfont))
+    return face.name

@@ -1,0 +1,522 @@
+"""Paragraphs for every script: shaping, line breaking, bidi, drawing.
+
+reportlab's own Paragraph cannot set right-to-left text without ``rlbidi``, and
+applying the bidi algorithm to a whole paragraph before line breaking puts the
+words of a wrapped Arabic line in the wrong order.  So kedu sets text itself,
+in the order a typesetter would:
+
+1. split the text into runs of one style and one font (per-character fallback
+   through the locale's :class:`~kedu.exporters.pdf.fonts.FontStack`);
+2. cut it into unbreakable tokens at break opportunities (after spaces, between
+   CJK characters except before closing or after opening punctuation, after a
+   hyphen inside a word) and measure each token with HarfBuzz — in logical
+   order;
+3. fill lines greedily;
+4. per line, resolve bidi levels (python-bidi), cut the line into level runs,
+   reorder them visually (rule L2), and shape each run once with HarfBuzz in
+   its own direction.  HarfBuzz returns RTL glyphs already in visual order, so
+   the text is never reversed twice and Arabic letters join.
+
+Shaped glyphs are handed to reportlab as :class:`ShapedStr`, which draws glyph
+ids with HarfBuzz positions.  Glyphs the font's cmap does not reach (ligatures,
+contextual forms) get a private code point derived from the glyph id only, so
+the PDF bytes never depend on what was drawn earlier in the process.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from typing import Any, Literal
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+from reportlab.platypus import Flowable
+
+from kedu.exporters.pdf.fonts import Face, FontStack, ignorable, is_cjk, register
+
+__all__ = ["Line", "Span", "Style", "TextBlock", "draw_line", "layout_line", "shape"]
+
+Direction = Literal["ltr", "rtl"]
+
+_PRIVATE_BASE = 0xF0000
+_LATIN_FEATURES = {"liga": False, "clig": False, "kern": True}
+_COMPLEX_FEATURES: dict[str, bool] = {"kern": True}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Input text with inline style, as it comes from :func:`parse_runs`."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    """A resolved style: one face at one size and colour."""
+
+    face: Face
+    size: float
+    color: str
+    href: str | None = None
+
+
+Piece = tuple[Style, str]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line: pieces in logical order and its natural width."""
+
+    pieces: tuple[Piece, ...]
+    width: float
+
+
+# --- shaping -------------------------------------------------------------------------------
+
+
+@cache
+def _hb_font(face: Face) -> Any:
+    import uharfbuzz as hb
+
+    blob = hb.Blob.from_file_path(str(face.path))
+    return hb.Font(hb.Face(blob, face.subfont))
+
+
+@cache
+def _upem(face: Face) -> int:
+    return int(_hb_font(face).face.upem)
+
+
+def _char_for_glyph(face: Face, gid: int) -> int:
+    """The code point reportlab should use for ``gid`` in this face.
+
+    The smallest mapped code point is chosen so base letters win over
+    presentation forms; unmapped glyphs get ``U+F0000 + gid``.
+    """
+    ttf = pdfmetrics.getFont(register(face))
+    chars = ttf.face.glyphToChar.get(gid)
+    if chars:
+        return int(min(chars))
+    uchar = _PRIVATE_BASE + gid
+    if uchar not in ttf.face.charToGlyph:
+        ttf.face.charToGlyph[uchar] = gid
+        ttf.face.glyphToChar.setdefault(gid, []).append(uchar)
+        ttf.face.charWidths[uchar] = _glyph_advance(face, gid)
+    return uchar
+
+
+def _glyph_advance(face: Face, gid: int) -> float:
+    return float(_hb_font(face).get_glyph_h_advance(gid)) * 1000 / _upem(face)
+
+
+@lru_cache(maxsize=200_000)
+def shape(face: Face, text: str, rtl: bool | None = None) -> tuple[ShapedStr, float]:
+    """Shape ``text`` (logical order) in ``face``; return glyphs in visual order and
+    the advance width in thousandths of the font size.
+
+    ``rtl`` forces the direction (from the bidi level); ``None`` lets HarfBuzz
+    guess it from the script, which is what measuring needs.
+    """
+    import uharfbuzz as hb
+
+    font = _hb_font(face)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    if rtl is not None:
+        buf.direction = "rtl" if rtl else "ltr"
+    complex_script = buf.script not in ("Latn", "Cyrl", "Grek", "Zyyy", "Zinh", "Hani")
+    hb.shape(font, buf, _COMPLEX_FEATURES if complex_script else _LATIN_FEATURES)
+    scale = 1000 / _upem(face)
+    chars: list[str] = []
+    data: list[ShapeData] = []
+    total = 0.0
+    ttf = pdfmetrics.getFont(register(face))
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        uchar = _char_for_glyph(face, info.codepoint)
+        chars.append(chr(uchar))
+        advance = pos.x_advance * scale
+        total += advance
+        data.append(
+            ShapeData(
+                info.cluster,
+                advance,
+                pos.y_advance * scale,
+                pos.x_offset * scale,
+                pos.y_offset * scale,
+                ttf.face.charWidths.get(uchar, advance),
+            )
+        )
+    return ShapedStr("".join(chars), shapeData=data), total
+
+
+def width_of(style: Style, text: str) -> float:
+    return shape(style.face, text)[1] * style.size / 1000
+
+
+# --- line breaking -------------------------------------------------------------------------
+
+_NO_BREAK_BEFORE = set("，。、；：？！）」』】〕〉》”’…‥·・ー—～,.;:?!)]}%")
+_NO_BREAK_AFTER = set("（「『【〔〈《“‘([{")
+
+
+def _break_before(prev: str, cur: str, prev2: str) -> bool:
+    """May a line end between ``prev`` and ``cur``?"""
+    if cur.isspace() or cur == "\u00a0" or prev == "\u00a0":
+        return False
+    if prev.isspace():
+        return True
+    if cur in _NO_BREAK_BEFORE or prev in _NO_BREAK_AFTER:
+        return False
+    if is_cjk(prev) or is_cjk(cur):
+        return unicodedata.category(cur)[0] != "M"
+    return prev == "-" and prev2.isalpha() and cur.isalpha()
+
+
+def _tokens(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """Cut pieces into unbreakable tokens; trailing spaces stay on their token."""
+    tokens: list[list[Piece]] = []
+    current: list[Piece] = []
+    prev2 = prev = ""
+    for style, text in pieces:
+        start = 0
+        for i, ch in enumerate(text):
+            if prev and _break_before(prev, ch, prev2):
+                if i > start:
+                    current.append((style, text[start:i]))
+                if current:
+                    tokens.append(current)
+                current, start = [], i
+            prev2, prev = prev, ch
+        if start < len(text):
+            current.append((style, text[start:]))
+    if current:
+        tokens.append(current)
+    return tokens
+
+
+def _pieces_width(pieces: Iterable[Piece]) -> float:
+    return sum(width_of(style, text) for style, text in pieces)
+
+
+def _rstrip(pieces: list[Piece]) -> list[Piece]:
+    out = list(pieces)
+    while out:
+        style, text = out[-1]
+        stripped = text.rstrip()
+        if stripped:
+            out[-1] = (style, stripped)
+            break
+        out.pop()
+    return out
+
+
+def _split_long(token: list[Piece], width: float) -> list[list[Piece]]:
+    """Cut a token wider than the line (a long URL) between grapheme clusters."""
+    chunks: list[list[Piece]] = []
+    current: list[Piece] = []
+    used = 0.0
+    for style, text in token:
+        buf = ""
+        for ch in text:
+            w = width_of(style, buf + ch) - width_of(style, buf) if buf else width_of(style, ch)
+            combining = unicodedata.category(ch)[0] == "M"
+            if used + w > width and (buf or current) and not combining:
+                if buf:
+                    current.append((style, buf))
+                chunks.append(current)
+                current, buf, used = [], "", 0.0
+            buf += ch
+            used += w
+        if buf:
+            current.append((style, buf))
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def break_lines(pieces: Sequence[Piece], width: float) -> list[Line]:
+    """Greedy line filling over tokens measured in logical order."""
+    lines: list[Line] = []
+    line: list[Piece] = []
+    line_width = 0.0
+    queue = _tokens(pieces)
+    while queue:
+        token = queue.pop(0)
+        token_width = _pieces_width(token)
+        trimmed_width = _pieces_width(_rstrip(token))
+        if line and line_width + trimmed_width > width:
+            trimmed = _rstrip(line)
+            lines.append(Line(tuple(trimmed), _pieces_width(trimmed)))
+            line, line_width = [], 0.0
+        if not line and trimmed_width > width:
+            parts = _split_long(token, width)
+            queue[0:0] = parts[1:]
+            token = parts[0]
+            token_width = _pieces_width(token)
+        line.extend(token)
+        line_width += token_width
+    trimmed = _rstrip(line)
+    if trimmed:
+        lines.append(Line(tuple(trimmed), _pieces_width(trimmed)))
+    return lines
+
+
+# --- bidi and drawing ----------------------------------------------------------------------
+
+
+def _levels(text: str, base_rtl: bool) -> list[int]:
+    """Resolved bidi embedding level of every character (rules P-X-W-N-I of UAX #9)."""
+    from bidi import algorithm as uba
+
+    storage = uba.get_empty_storage()
+    storage["base_level"] = 1 if base_rtl else 0
+    storage["base_dir"] = "R" if base_rtl else "L"
+    uba.get_embedding_levels(text, storage, False, False)
+    chars = list(storage["chars"])
+    uba.explicit_embed_and_overrides(storage, False)
+    uba.resolve_weak_types(storage, False)
+    uba.resolve_neutral_types(storage, False)
+    uba.resolve_implicit_levels(storage, False)
+    levels: list[int] = []
+    kept = {id(c) for c in storage["chars"]}
+    last = storage["base_level"]
+    for c in chars:
+        if id(c) in kept:
+            last = c["level"]
+        levels.append(int(last))
+    return levels
+
+
+def _has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI") for ch in text)
+
+
+VisualRun = tuple[Style, ShapedStr, float]
+
+
+def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun]:
+    """A line's runs in visual (left-to-right drawing) order, shaped."""
+    base_rtl = direction == "rtl"
+    text = "".join(t for _, t in pieces)
+    if not base_rtl and not _has_rtl(text):
+        return [(s, *_shape_run(s, t, None)) for s, t in _merge(pieces)]
+    levels = _levels(text, base_rtl)
+    runs: list[tuple[int, Style, str]] = []
+    i = 0
+    for style, piece in pieces:
+        for ch in piece:
+            level = levels[i]
+            if runs and runs[-1][0] == level and runs[-1][1] == style:
+                runs[-1] = (level, style, runs[-1][2] + ch)
+            else:
+                runs.append((level, style, ch))
+            i += 1
+    # Rule L2: from the highest level down to the lowest odd one, reverse every
+    # maximal sequence of runs at that level or higher.
+    order = list(range(len(runs)))
+    if runs:
+        highest = max(r[0] for r in runs)
+        lowest_odd = min((r[0] for r in runs if r[0] % 2), default=highest + 1)
+        for level in range(highest, lowest_odd - 1, -1):
+            k = 0
+            while k < len(order):
+                if runs[order[k]][0] >= level:
+                    end = k
+                    while end < len(order) and runs[order[end]][0] >= level:
+                        end += 1
+                    order[k:end] = reversed(order[k:end])
+                    k = end
+                else:
+                    k += 1
+    visual: list[VisualRun] = []
+    for idx in order:
+        level, style, run_text = runs[idx]
+        visual.append((style, *_shape_run(style, run_text, bool(level % 2))))
+    return visual
+
+
+def _merge(pieces: Sequence[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for style, text in pieces:
+        if out and out[-1][0] == style:
+            out[-1] = (style, out[-1][1] + text)
+        else:
+            out.append((style, text))
+    return out
+
+
+def _shape_run(style: Style, text: str, rtl: bool | None) -> tuple[ShapedStr, float]:
+    shaped, advance = shape(style.face, text, rtl)
+    return shaped, advance * style.size / 1000
+
+
+@cache
+def color(value: str) -> Color:
+    return HexColor(value)
+
+
+def draw_line(canv: Any, runs: Sequence[VisualRun], x: float, y: float) -> float:
+    """Draw visual runs starting at ``x`` on baseline ``y``; return the end x."""
+    for style, shaped, width in runs:
+        name = register(style.face)
+        text = canv.beginText(x, y)
+        text.setFont(name, style.size)
+        text.setFillColor(color(style.color))
+        if style.face.synthetic_bold:
+            canv.saveState()
+            canv.setStrokeColor(color(style.color))
+            canv.setLineWidth(style.size * 0.035)
+            text.setTextRenderMode(2)
+        text.textOut(shaped)
+        canv.drawText(text)
+        if style.face.synthetic_bold:
+            canv.restoreState()
+        if style.href:
+            canv.saveState()
+            canv.setStrokeColor(color(style.color))
+            canv.setLineWidth(max(0.5, style.size / 18))
+            underline = y - style.size * 0.14
+            canv.line(x, underline, x + width, underline)
+            canv.restoreState()
+            canv.linkURL(
+                style.href,
+                (x, y - style.size * 0.3, x + width, y + style.size * 0.9),
+                relative=1,
+                thickness=0,
+            )
+        x += width
+    return x
+
+
+# --- the flowable --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParaStyle:
+    """How a block of text is set."""
+
+    size: float
+    leading: float
+    color: str
+    direction: Direction = "ltr"
+    align: Literal["start", "center"] = "start"
+    indent: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    link_color: str = "#1a5b9a"
+
+
+def resolve(spans: Iterable[Span], stack: FontStack, para: ParaStyle) -> list[Piece]:
+    """Spans → pieces with a face each, NFC-normalised, fallback fonts applied."""
+    pieces: list[Piece] = []
+    for span in spans:
+        text = unicodedata.normalize("NFC", span.text)
+        colour = para.link_color if span.href else (span.color or para.color)
+        for fam, part in stack.split(text):
+            face = fam.face(span.bold, span.italic)
+            style = Style(face, para.size, colour, span.href)
+            if pieces and pieces[-1][0] == style:
+                pieces[-1] = (style, pieces[-1][1] + part)
+            else:
+                pieces.append((style, part))
+    return pieces
+
+
+class TextBlock(Flowable):  # type: ignore[misc]
+    """A paragraph set by kedu's own line breaker; splits between lines.
+
+    Splitting keeps at least two lines on each side (no orphans or widows), so
+    a list term or the first line of an FAQ answer never sits alone at the
+    bottom of a page.
+    """
+
+    MIN_LINES = 2
+
+    def __init__(
+        self,
+        pieces: Sequence[Piece],
+        para: ParaStyle,
+        *,
+        bullet: Sequence[Piece] = (),
+        outline: tuple[str, str, int] | None = None,
+        keep_with_next: bool = False,
+        lines: Sequence[Line] | None = None,
+    ) -> None:
+        super().__init__()
+        self.pieces = tuple(pieces)
+        self.para = para
+        self.bullet = tuple(bullet)
+        self.outline = outline
+        self.keepWithNext = keep_with_next
+        self.spaceBefore = para.space_before
+        self.spaceAfter = para.space_after
+        self._lines: list[Line] | None = list(lines) if lines is not None else None
+        self._laid_width: float | None = None
+
+    def _layout(self, avail_width: float) -> list[Line]:
+        # Blocks made by split() carry finished lines and no pieces to re-break.
+        if self.pieces and self._laid_width != avail_width:
+            self._lines = break_lines(self.pieces, avail_width - self.para.indent)
+            self._laid_width = avail_width
+        return self._lines or []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        lines = self._layout(availWidth)
+        self.width = availWidth
+        self.height = len(lines) * self.para.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        lines = self._layout(availWidth)
+        fit = int((availHeight + 1e-6) // self.para.leading)
+        if fit >= len(lines):
+            return [self]
+        fit = min(fit, len(lines) - self.MIN_LINES)
+        if fit < self.MIN_LINES:
+            return []
+        first = TextBlock(
+            (), replace(self.para, space_after=0), bullet=self.bullet, outline=self.outline,
+            lines=lines[:fit],
+        )
+        rest = TextBlock(
+            (), replace(self.para, space_before=0), keep_with_next=self.keepWithNext,
+            lines=lines[fit:],
+        )
+        first._laid_width = rest._laid_width = availWidth
+        return [first, rest]
+
+    def draw(self) -> None:
+        canv = self.canv
+        para = self.para
+        lines = self._lines or []
+        if self.outline is not None:
+            title, key, level = self.outline
+            canv.bookmarkPage(key)
+            canv.addOutlineEntry(title, key, level=level, closed=False)
+        rtl = para.direction == "rtl"
+        descent = (para.leading - para.size) / 2 + para.size * 0.22
+        for n, line in enumerate(lines):
+            y = self.height - (n + 1) * para.leading + descent
+            runs = layout_line(line.pieces, para.direction)
+            if para.align == "center":
+                x = (self.width - line.width) / 2
+            elif rtl:
+                x = self.width - para.indent - line.width
+            else:
+                x = para.indent
+            draw_line(canv, runs, x, y)
+            if n == 0 and self.bullet:
+                bullet_runs = layout_line(self.bullet, para.direction)
+                bullet_width = sum(r[2] for r in bullet_runs)
+                gap = para.indent - bullet_width
+                bx = self.width - para.indent + gap / 2 if rtl else gap / 2
+                draw_line(canv, bullet_runs, bx, y)
