@@ -25,14 +25,15 @@ from kedu.exporters.pdf.text import (
     ParaStyle,
     Span,
     TextBlock,
+    actual_text,
     draw_line,
     layout_line,
     resolve,
     width_of,
 )
 from kedu.models.article import (
-    CallToActionSection,
     CalloutSection,
+    CallToActionSection,
     FaqSection,
     ImageSection,
     ListSection,
@@ -153,6 +154,20 @@ def _contacts(
     return out
 
 
+def _isolate(value: str, direction: Direction) -> str:
+    """Embed a left-to-right contact detail (an address starting with a house
+    number, a URL) in RTL text, so its parts keep their own order."""
+    if direction != "rtl":
+        return value
+    for ch in value:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return f"\u202a{value}\u202c"
+        if kind in ("R", "AL"):
+            break
+    return value
+
+
 def _display_url(url: str) -> str:
     """Patients type what they read: no scheme, no trailing slash."""
     for prefix in ("https://", "http://"):
@@ -197,7 +212,7 @@ class Box(Flowable):  # type: ignore[misc]
     def _inner(self, width: float) -> float:
         return width - 2 * self.PAD - self.BAR
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         inner = self._inner(availWidth)
         self._heights = []
         total = 0.0
@@ -211,7 +226,7 @@ class Box(Flowable):  # type: ignore[misc]
         self.height = total + 2 * self.PAD
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         if self.height <= availHeight:
             return [self]
@@ -269,7 +284,7 @@ class Rule(Flowable):  # type: ignore[misc]
         self.thickness = thickness
         self.spaceBefore = self.spaceAfter = space
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
         self.height = self.thickness
         return availWidth, self.thickness
@@ -405,7 +420,7 @@ class Story:
         bullet = resolve([Span("•", color=ACCENT)], self.stack, item_style)
         for item in section.items:
             spans = [Span(r.text, True, r.italic, r.href) for r in parse_runs(item.term)]
-            spans.append(Span(" – "))
+            spans.append(Span(" \u2013 "))
             spans += [Span(r.text, r.bold, r.italic, r.href) for r in parse_runs(item.description)]
             out.append(TextBlock(resolve(spans, self.stack, item_style), item_style, bullet=bullet))
         if section.outro:
@@ -442,8 +457,10 @@ class Story:
                 self.block(section.heading, self.style(s.box_heading, space_after=3), bold=True)
             )
         content.append(self.block(section.text, replace(self.body, space_after=0)))
-        return Box(content, fill, border, self.direction,
-                   space_before=s.body * 0.8, space_after=s.body * 0.8)
+        # A box moves whole to the next page when it fits there; only a box
+        # taller than a page splits.
+        return KeepTogether([Box(content, fill, border, self.direction,
+                                 space_before=s.body * 0.8, space_after=s.body * 0.8)])
 
     def call_to_action(self, section: CallToActionSection, key: str) -> Flowable:
         fill, border, _ = _CTA_COLORS
@@ -467,11 +484,11 @@ class Story:
             label_width = max(sum(width_of(st, t) for st, t in p) for p in label_pieces)
             row = replace(label_style, indent=label_width + s.body * 1.2)
             for (_, _, value, href), label in zip(contacts, label_pieces, strict=True):
-                value_pieces = resolve([Span(value, href=href)],
+                value_pieces = resolve([Span(_isolate(value, self.direction), href=href)],
                                        self.stack, row)
                 content.append(_LabelRow(value_pieces, row, bullet=label))
-        return Box(content, fill, border, self.direction,
-                   space_before=s.body, space_after=s.body)
+        return KeepTogether([Box(content, fill, border, self.direction,
+                                 space_before=s.body, space_after=s.body)])
 
     def image_section(self, section: ImageSection, key: str) -> Flowable:
         base = self.doc.base_dir or Path(".")
@@ -541,7 +558,7 @@ class _LabelRow(TextBlock):
         descent = (para.leading - para.size) / 2 + para.size * 0.22
         y = self.height - para.leading + descent
         x = self.width - width if para.direction == "rtl" else 0
-        draw_line(self.canv, runs, x, y)
+        draw_line(self.canv, runs, x, y, actual_text(bullet, para.direction, runs))
 
 
 class _Anchor(Flowable):  # type: ignore[misc]
@@ -552,7 +569,7 @@ class _Anchor(Flowable):  # type: ignore[misc]
         self.outline = outline
         self.width = self.height = 0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -590,7 +607,7 @@ class PageFurniture:
             runs = layout_line(pieces, self.direction)
             w = sum(r[2] for r in runs)
             x = (right - w if rtl else left) if at_start else (left if rtl else right - w)
-            draw_line(canv, runs, x, y)
+            draw_line(canv, runs, x, y, actual_text(pieces, self.direction, runs))
 
         canv.saveState()
         canv.setStrokeColor(_color("#c8c8c8"))
@@ -609,7 +626,8 @@ class PageFurniture:
             pieces = resolve([Span(self.draft_notice, True, color="#6b4e00")], self.stack, style)
             runs = layout_line(pieces, self.direction)
             w = sum(r[2] for r in runs)
-            draw_line(canv, runs, (width - w) / 2, height - band + size * 0.75)
+            draw_line(canv, runs, (width - w) / 2, height - band + size * 0.75,
+                      actual_text(pieces, self.direction, runs))
         canv.restoreState()
 
 
@@ -622,7 +640,7 @@ def _canvas_class(furniture: PageFurniture, stamp: date) -> type[Canvas]:
             _fix_timestamp(self, stamp)
             self._saved_pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802
+        def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -124,9 +124,9 @@ class FontStack:
         return self.families[0]
 
     def family_for(self, ch: str) -> Family | None:
-        if self.cjk_punctuation is not None and ord(ch) in _CJK_PUNCTUATION:
-            if self.cjk_punctuation.covers(ch):
-                return self.cjk_punctuation
+        cjk = self.cjk_punctuation
+        if cjk is not None and ord(ch) in _CJK_PUNCTUATION and cjk.covers(ch):
+            return cjk
         for fam in self.families:
             if fam.covers(ch):
                 return fam

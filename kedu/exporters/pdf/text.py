@@ -36,13 +36,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Flowable
 
-from kedu.exporters.pdf.fonts import Face, FontStack, ignorable, is_cjk, register
+from kedu.exporters.pdf.fonts import Face, FontStack, is_cjk, register
 
-__all__ = ["Line", "Span", "Style", "TextBlock", "draw_line", "layout_line", "shape"]
+__all__ = [
+    "Line", "Span", "Style", "TextBlock", "actual_text", "draw_line", "layout_line", "shape",
+]
 
 Direction = Literal["ltr", "rtl"]
 
-_PRIVATE_BASE = 0xF0000
+# Private-use code points stand for glyphs without a cmap entry.  The BMP area
+# keeps reportlab's ToUnicode CMap well formed (it writes four hex digits).
+_PRIVATE_BMP = 0xE000
+_PRIVATE_BMP_SIZE = 0x1900
+_PRIVATE_PLANE = 0xF0000
 _LATIN_FEATURES = {"liga": False, "clig": False, "kern": True}
 _COMPLEX_FEATURES: dict[str, bool] = {"kern": True}
 
@@ -99,13 +105,16 @@ def _char_for_glyph(face: Face, gid: int) -> int:
     """The code point reportlab should use for ``gid`` in this face.
 
     The smallest mapped code point is chosen so base letters win over
-    presentation forms; unmapped glyphs get ``U+F0000 + gid``.
+    presentation forms; an unmapped glyph (Arabic letters are built from a
+    dotless base and dot marks) gets a private-use code point that depends on
+    the glyph id only.  Lines holding such glyphs also carry their logical text
+    as /ActualText, so copying and screen readers get real letters.
     """
     ttf = pdfmetrics.getFont(register(face))
     chars = ttf.face.glyphToChar.get(gid)
     if chars:
         return int(min(chars))
-    uchar = _PRIVATE_BASE + gid
+    uchar = _PRIVATE_BMP + gid if gid < _PRIVATE_BMP_SIZE else _PRIVATE_PLANE + gid
     if uchar not in ttf.face.charToGlyph:
         ttf.face.charToGlyph[uchar] = gid
         ttf.face.glyphToChar.setdefault(gid, []).append(uchar)
@@ -164,8 +173,13 @@ def width_of(style: Style, text: str) -> float:
 
 # --- line breaking -------------------------------------------------------------------------
 
-_NO_BREAK_BEFORE = set("，。、；：？！）」』】〕〉》”’…‥·・ー—～,.;:?!)]}%")
-_NO_BREAK_AFTER = set("（「『【〔〈《“‘([{")
+# Kinsoku: closing punctuation never starts a line, opening never ends one.
+_NO_BREAK_BEFORE = frozenset(
+    "\uff0c\u3002\u3001\uff1b\uff1a\uff1f\uff01\uff09\u300d\u300f\u3011\u3015\u3009\u300b\u201d\u2019\u2026\u2025\u00b7\u30fb\u30fc\u2014\uff5e,.;:?!)]}%"
+)
+_NO_BREAK_AFTER = frozenset(
+    "\uff08\u300c\u300e\u3010\u3014\u3008\u300a\u201c\u2018([{"
+)
 
 
 def _break_before(prev: str, cur: str, prev2: str) -> bool:
@@ -296,6 +310,9 @@ def _levels(text: str, base_rtl: bool) -> list[int]:
     return levels
 
 
+_EMBEDDING_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI") for ch in text)
 
@@ -315,11 +332,13 @@ def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun
     for style, piece in pieces:
         for ch in piece:
             level = levels[i]
+            i += 1
+            if ch in _EMBEDDING_CONTROLS:
+                continue
             if runs and runs[-1][0] == level and runs[-1][1] == style:
                 runs[-1] = (level, style, runs[-1][2] + ch)
             else:
                 runs.append((level, style, ch))
-            i += 1
     # Rule L2: from the highest level down to the lowest odd one, reverse every
     # maximal sequence of runs at that level or higher.
     order = list(range(len(runs)))
@@ -344,6 +363,18 @@ def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun
     return visual
 
 
+def actual_text(pieces: Sequence[Piece], direction: Direction,
+                runs: Sequence[VisualRun]) -> str | None:
+    """The logical text of a line whose glyphs do not spell it: right-to-left
+    text, or letters the font builds from a base and a mark (Vietnamese ị)."""
+    text = "".join(ch for _, t in pieces for ch in t if ch not in _EMBEDDING_CONTROLS)
+    if direction != "rtl" and not _has_rtl(text):
+        glyphs = "".join(str(shaped) for _, shaped, _ in runs)
+        if glyphs == unicodedata.normalize("NFC", text):
+            return None
+    return text
+
+
 def _merge(pieces: Sequence[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for style, text in pieces:
@@ -364,8 +395,18 @@ def color(value: str) -> Color:
     return HexColor(value)
 
 
-def draw_line(canv: Any, runs: Sequence[VisualRun], x: float, y: float) -> float:
-    """Draw visual runs starting at ``x`` on baseline ``y``; return the end x."""
+def draw_line(
+    canv: Any, runs: Sequence[VisualRun], x: float, y: float, actual_text: str | None = None
+) -> float:
+    """Draw visual runs starting at ``x`` on baseline ``y``; return the end x.
+
+    ``actual_text`` (the line in logical order) is attached as a marked-content
+    /ActualText span: extraction then yields words in reading order rather than
+    the visual order of right-to-left glyphs.
+    """
+    if actual_text is not None:
+        encoded = ("\ufeff" + actual_text).encode("utf-16-be").hex().upper()
+        canv._code.append(f"/Span <</ActualText <{encoded}>>> BDC")
     for style, shaped, width in runs:
         name = register(style.face)
         text = canv.beginText(x, y)
@@ -394,6 +435,8 @@ def draw_line(canv: Any, runs: Sequence[VisualRun], x: float, y: float) -> float
                 thickness=0,
             )
         x += width
+    if actual_text is not None:
+        canv._code.append("EMC")
     return x
 
 
@@ -469,13 +512,13 @@ class TextBlock(Flowable):  # type: ignore[misc]
             self._laid_width = avail_width
         return self._lines or []
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         lines = self._layout(availWidth)
         self.width = availWidth
         self.height = len(lines) * self.para.leading
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         lines = self._layout(availWidth)
         fit = int((availHeight + 1e-6) // self.para.leading)
         if fit >= len(lines):
@@ -513,7 +556,7 @@ class TextBlock(Flowable):  # type: ignore[misc]
                 x = self.width - para.indent - line.width
             else:
                 x = para.indent
-            draw_line(canv, runs, x, y)
+            draw_line(canv, runs, x, y, actual_text(line.pieces, para.direction, runs))
             if n == 0 and self.bullet:
                 bullet_runs = layout_line(self.bullet, para.direction)
                 bullet_width = sum(r[2] for r in bullet_runs)

@@ -1,0 +1,389 @@
+"""The PDF handout: text of every locale, fonts, metadata, layout, safety.
+
+Each handout is built once per session (``_pdf``); the tests only read it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from pdfminer.high_level import extract_text
+
+from kedu.errors import ExportError, MissingGlyphError, MissingTranslationError
+from kedu.exporters import ExportOptions, get_exporter
+from kedu.load import load_article
+from kedu.localize import localize
+from kedu.models import Article, LocalizedArticle
+from kedu.models.inline import plain_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
+LTR_LOCALES = ["en", "es", "ht", "vi", "ru", "zh_Hans"]
+ALL_LOCALES = [*LTR_LOCALES, "ar"]
+
+
+@cache
+def _doc(locale: str) -> LocalizedArticle:
+    article = load_article(EXAMPLE)
+    return localize(article, locale, base_dir=EXAMPLE.parent)
+
+
+def _complete(locale: str) -> bool:
+    try:
+        _doc(locale)
+    except MissingTranslationError:
+        return False
+    return True
+
+
+def _needs_catalog(locale: str) -> Any:
+    return pytest.param(
+        locale,
+        marks=pytest.mark.skipif(
+            not _complete(locale), reason=f"the {locale} translation is not complete yet"
+        ),
+    )
+
+
+@cache
+def _pdf(locale: str, paper: str = "letter", large: bool = False) -> bytes:
+    options = ExportOptions(paper=paper, large_print=large)  # type: ignore[arg-type]
+    return get_exporter("pdf").export(_doc(locale), options)
+
+
+@cache
+def _text(locale: str) -> str:
+    """The body text: page furniture (footer, draft band) is taken out, so a
+    paragraph that continues on the next page reads as one."""
+    doc = _doc(locale)
+    labels = doc.labels
+    pages = len(_reader(_pdf(locale)).pages)
+    furniture = [labels.page_counter(n, pages) for n in range(1, pages + 1)]
+    furniture += [labels.last_reviewed or "", labels.draft_notice]
+    furniture.append(doc.article.organization.name or "")
+    text = extract_text(io.BytesIO(_pdf(locale)))
+    for item in sorted(filter(None, furniture), key=len, reverse=True):
+        text = text.replace(item, " ")
+    return text
+
+
+def _normalize(text: str, *, cjk: bool = False) -> str:
+    # pdfminer puts a space before a mark the font positions separately (ị = i + ̣).
+    text = re.sub(r"\s+(?=[\u0300-\u036f])", "", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\w-)\s+(?=\w)", "", text)  # a line broken after a hyphen
+    text = re.sub(r"\s+", "" if cjk else " ", text)
+    return text.strip()
+
+
+def _segments(doc: LocalizedArticle) -> list[tuple[str, str]]:
+    return [
+        (seg.path, plain_text(seg.text))
+        for seg in doc.article.segments()
+        if not seg.path.endswith("/alt")
+    ]
+
+
+def _reader(data: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def _font_names(data: bytes) -> set[str]:
+    names = set()
+    for page in _reader(data).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def _export(article: Article, **options: Any) -> bytes:
+    doc = localize(article, "en")
+    return get_exporter("pdf").export(doc, ExportOptions(**options))
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog(loc) for loc in LTR_LOCALES])
+def test_every_segment_is_printed(locale: str) -> None:
+    cjk = locale.startswith("zh")
+    text = _normalize(_text(locale), cjk=cjk)
+    missing = [
+        path for path, segment in _segments(_doc(locale))
+        if _normalize(segment, cjk=cjk) not in text
+    ]
+    assert not missing
+
+
+def _actual_text(data: bytes) -> str:
+    """The /ActualText of every marked span, in page order (logical text)."""
+    out: list[str] = []
+    for page in _reader(data).pages:
+        stream = page.get_contents()
+        assert stream is not None
+        content = stream.get_data().decode("latin-1")
+        for hexed in re.findall(r"/ActualText <FEFF([0-9A-F]*)>", content):
+            out.append(bytes.fromhex(hexed).decode("utf-16-be"))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog("ar")])
+def test_arabic_words_are_printed_in_logical_order(locale: str) -> None:
+    logical = _normalize(_actual_text(_pdf(locale)))
+    for path, segment in _segments(_doc(locale)):
+        words = _normalize(segment).split(" ")
+        missing = [w for w in words if w not in logical]
+        assert not missing, f"{path}: {missing}"
+    # Whole sentences survive line breaks in reading order.
+    summary = plain_text(_doc(locale).article.summary or "")
+    first_words = " ".join(_normalize(summary).split(" ")[:6])
+    assert first_words in logical
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog("ar")])
+def test_arabic_page_has_right_aligned_text(locale: str) -> None:
+    """Arabic lines end at the right margin (checked from glyph positions)."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+    page = next(extract_pages(io.BytesIO(_pdf(locale)), maxpages=1))
+    rows: dict[int, list[float]] = {}
+    for box in page:
+        if not isinstance(box, LTTextContainer):
+            continue
+        for line in box:
+            for char in line if isinstance(line, LTTextLine) else ():
+                if isinstance(char, LTChar) and char.fontname.split("+")[-1].startswith(
+                    "NotoSansArabic"
+                ):
+                    rows.setdefault(int(char.y0 // 12), []).extend((char.x0, char.x1))
+    body = {y: xs for y, xs in rows.items() if 80 < y * 12 < page.height - 60}  # no furniture
+    right_margin = page.width - 0.8 * 72
+    flush_right = [y for y, xs in body.items() if max(xs) > right_margin - 30]
+    assert len(flush_right) >= 0.75 * len(body)
+    lefts = [min(xs) for xs in body.values()]
+    assert max(lefts) - min(lefts) > 100  # ragged on the left
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog(loc) for loc in ALL_LOCALES])
+def test_fonts_are_embedded_with_a_real_bold(locale: str) -> None:
+    fonts: dict[str, Any] = {}
+    for page in _reader(_pdf(locale)).pages:
+        resources = page["/Resources"]
+        for font in resources["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    assert fonts
+    for name, font in fonts.items():
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, f"{name} is not embedded"
+    assert any("Bold" in name for name in fonts)
+
+
+def test_metadata_and_language() -> None:
+    reader = _reader(_pdf("en"))
+    meta = reader.metadata
+    assert meta is not None
+    article = _doc("en").article
+    assert meta.title == "Will Ketamine Therapy Make Me Feel High?"
+    assert meta.author == "Example Health Clinic"
+    assert meta.subject == plain_text(article.summary or "")
+    assert "ketamine therapy" in str(meta.get("/Keywords"))
+    assert meta.creator == "kedu 0.1.0"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert str(meta.get("/CreationDate")).startswith("D:20261101")
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog("es"), _needs_catalog("ar")])
+def test_document_language_follows_the_locale(locale: str) -> None:
+    assert _reader(_pdf(locale)).trailer["/Root"]["/Lang"] == _doc(locale).language_tag
+
+
+def _flatten(outline: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in outline:
+        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    return out
+
+
+def test_outline_has_one_entry_per_section() -> None:
+    reader = _reader(_pdf("en"))
+    titles = [item.title for item in _flatten(reader.outline)]
+    article = _doc("en").article
+    assert titles[0] == article.title
+    assert len(titles) == 1 + len(article.sections)
+    assert "Frequently asked questions" in titles
+
+
+def test_links_are_clickable() -> None:
+    uris = set()
+    for page in _reader(_pdf("en")).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None:
+                uris.add(str(action["/URI"]))
+    assert {"tel:+1-555-0100", "tel:5550100", "https://example.org/",
+            "mailto:care@example.org"} <= uris
+
+
+def test_english_fits_letter_pages_and_paper_sizes() -> None:
+    letter = _reader(_pdf("en"))
+    assert 2 <= len(letter.pages) <= 4
+    assert [round(v) for v in letter.pages[0].mediabox] == [0, 0, 612, 792]
+    a4 = _reader(_pdf("en", "a4"))
+    assert [round(v) for v in a4.pages[0].mediabox] == [0, 0, 595, 842]
+
+
+def test_large_print_has_more_pages_and_large_type() -> None:
+    normal = _reader(_pdf("en"))
+    large_bytes = _pdf("en", "letter", True)
+    large = _reader(large_bytes)
+    assert len(large.pages) > len(normal.pages)
+    sizes = [float(m) for m in re.findall(rb"([\d.]+) Tf", large.pages[1].get_contents()
+                                          .get_data())]
+    assert max(set(sizes), key=sizes.count) >= 16  # the body size
+    assert any("AtkinsonHyperlegible" in name for name in _font_names(large_bytes))
+
+
+@pytest.mark.parametrize("locale", [_needs_catalog("ru"), _needs_catalog("vi")])
+def test_large_print_falls_back_to_noto_where_atkinson_lacks_letters(locale: str) -> None:
+    data = _pdf(locale, "letter", True)
+    fonts = " ".join(_font_names(data))
+    assert "NotoSans" in fonts and "Atkinson" not in fonts
+
+
+def test_output_is_deterministic() -> None:
+    doc = _doc("en")
+    first = get_exporter("pdf").export(doc, ExportOptions())
+    second = get_exporter("pdf").export(doc, ExportOptions())
+    assert first == second
+
+
+def test_deterministic_across_processes() -> None:
+    code = (
+        "import sys, hashlib; from tests.test_pdf import _pdf;"
+        "sys.stdout.write(hashlib.sha256(_pdf('ar')).hexdigest())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    import hashlib
+
+    assert run.stdout == hashlib.sha256(_pdf("ar")).hexdigest()
+
+
+def _article(**fields: Any) -> Article:
+    data: dict[str, Any] = {
+        "id": "demo",
+        "title": "Demo",
+        "organization": {"name": "Clinic"},
+        "sections": [
+            {"type": "prose", "id": "intro", "heading": "Intro", "paragraphs": ["Hello."]}
+        ],
+    }
+    data.update(fields)
+    return Article.model_validate(data)
+
+
+def test_markup_in_text_prints_literally() -> None:
+    nasty = 'Tags <img src="/etc/passwd"/> & <b>not bold</b> &amp; <font size=40>x</font>'
+    article = _article(
+        sections=[{"type": "prose", "id": "intro", "heading": "A & B <i>", "paragraphs": [nasty]}]
+    )
+    text = _normalize(extract_text(io.BytesIO(_export(article))))
+    assert _normalize(nasty) in text
+    assert "A & B <i>" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "char"), [("The rune ᚠ here", "U+16A0 'ᚠ'"), ("Smile 😀", "U+1F600 '😀'")]
+)
+def test_missing_glyph_names_the_character_and_where(text: str, char: str) -> None:
+    article = _article(
+        sections=[
+            {
+                "type": "list", "id": "sensations", "heading": "Feelings",
+                "items": [{"id": "euphoria", "term": text, "description": "Happy."}],
+            }
+        ]
+    )
+    with pytest.raises(MissingGlyphError) as info:
+        _export(article)
+    message = str(info.value)
+    assert char in message
+    assert "sensations/euphoria/term" in message
+    assert "en" in message
+
+
+def test_format_characters_need_no_glyph() -> None:
+    article = _article(title="Soft\u00adhyphen and zero\u200bwidth\u200d marks")
+    assert _export(article).startswith(b"%PDF")
+
+
+def test_missing_image_names_the_file(tmp_path: Path) -> None:
+    article = _article(
+        sections=[{"type": "image", "id": "photo", "src": "nowhere.png", "alt": "A photo"}]
+    )
+    doc = localize(article, "en").model_copy(update={"base_dir": tmp_path})
+    with pytest.raises(ExportError, match=r"nowhere\.png"):
+        get_exporter("pdf").export(doc, ExportOptions())
+
+
+def test_image_with_caption_and_credit(tmp_path: Path) -> None:
+    png = _tiny_png()
+    (tmp_path / "photo.png").write_bytes(png)
+    article = _article(
+        sections=[
+            {"type": "image", "id": "photo", "src": "photo.png", "alt": "A photo",
+             "caption": "A *calm* room", "credit": "Jane Doe"},
+            {"type": "callout", "id": "tip", "kind": "tip", "text": "Drink water."},
+        ]
+    )
+    doc = localize(article, "en").model_copy(update={"base_dir": tmp_path})
+    data = get_exporter("pdf").export(doc, ExportOptions(paper="a4"))
+    text = _normalize(extract_text(io.BytesIO(data)))
+    assert "A calm room" in text and "Photo: Jane Doe" in text and "Tip" in text
+    assert b"/Subtype /Image" in data
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    raw = b"".join(b"\x00" + b"\x80\xa0\xc0" * 8 for _ in range(6))
+    header = struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def test_draft_notice_on_every_page() -> None:
+    locale = "es"
+    if not _complete(locale):
+        pytest.skip("the es translation is not complete yet")
+    doc = _doc(locale)
+    if not doc.review.is_draft:
+        pytest.skip("the es catalog is reviewed")
+    reader = _reader(_pdf(locale))
+    notice = _normalize(doc.labels.draft_notice)
+    for page in reader.pages:
+        assert notice in _normalize(page.extract_text())
+
+
+def test_importing_kedu_does_not_import_reportlab() -> None:
+    code = "import sys, kedu, kedu.exporters; print('reportlab' in sys.modules)"
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "False"
+
+
