@@ -203,12 +203,30 @@ def cache_dir() -> Path:
 _instance_lock = threading.Lock()
 
 
+@cache
+def _default_weight(source: Path) -> int | None:
+    """The ``wght`` of the default instance, when every other axis is at its default."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source, lazy=True)
+    try:
+        axes = {a.axisTag: a.defaultValue for a in font["fvar"].axes}
+    finally:
+        font.close()
+    weight = axes.get("wght")
+    return int(weight) if weight is not None else None
+
+
 def _static_instance(source: Path, distribution: str, stem: str, weight: int) -> Path:
     """A static instance of variable ``source`` at ``weight``, made once and cached.
 
     The file is written to a temporary name and moved into place with
     ``os.replace``, so a process racing us sees either no file or a whole one.
     """
+    if _default_weight(source) == weight:
+        # reportlab and HarfBuzz both use a variable font's default instance, so
+        # the file itself is that weight: no instance to make (halves first-run time).
+        return source
     target = cache_dir() / f"{distribution}-{_version(distribution)}" / f"{stem}.ttf"
     if target.exists():
         return target
