@@ -37,3 +37,10 @@ def minimal_article(**overrides: object) -> dict[str, object]:
     }
     data.update(overrides)
     return data
+
+
+def mark_fuzzy(po: Path, context: str) -> None:
+    """Flag one message fuzzy, as a translator's tool would (a line before msgctxt)."""
+    lines = po.read_text(encoding="utf-8").splitlines()
+    lines.insert(lines.index(f'msgctxt "{context}"'), "#, fuzzy")
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from kedu.cli import main
 from kedu.errors import ConfigError
 from kedu.jobs import ExportJob
 from kedu.models import Article
-from tests.conftest import EXAMPLE, ROOT, SHIPPED_LOCALES
+from tests.conftest import EXAMPLE, ROOT, SHIPPED_LOCALES, mark_fuzzy
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,26 +108,11 @@ def test_json_batch_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_one_failing_job_does_not_stop_the_others(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    locales = tmp_path / "locales"
-    import shutil
-
-    shutil.copytree(ROOT / "locales", locales)
-    po = locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po"
-    po.write_text(
-        po.read_text(encoding="utf-8")
-        .replace('msgstr "', 'msgstr "', 1)
-        .replace('msgctxt "title"\n', 'msgctxt "title"\n#, fuzzy\n', 1),
-        "utf-8",
-    )
-    text = po.read_text(encoding="utf-8")
-    po.write_text(text.replace('#, fuzzy\nmsgctxt "title"', 'msgctxt "title"'), "utf-8")
-    # make the title fuzzy the way a tool would: flag line before msgctxt
-    lines = po.read_text(encoding="utf-8").splitlines()
-    at = lines.index('msgctxt "title"')
-    lines.insert(at, "#, fuzzy")
-    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp_path = project
+    locales = project / "locales"
+    mark_fuzzy(locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po", "title")
     out = tmp_path / "out"
     code = main(
         [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kedu.cli import main
-from tests.conftest import EXAMPLE, SHIPPED_LOCALES
+from tests.conftest import EXAMPLE, SHIPPED_LOCALES, mark_fuzzy
 
 
 def test_stats_json_shows_complete_shipped_catalogs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -22,11 +22,7 @@ def test_stats_json_shows_complete_shipped_catalogs(capsys: pytest.CaptureFixtur
 
 
 def test_stats_min_fails_below(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    po = project / "locales" / "ht" / "LC_MESSAGES" / "ketamine-therapy.po"
-    lines = po.read_text(encoding="utf-8").splitlines()
-    at = lines.index('msgctxt "title"')
-    lines.insert(at, "#, fuzzy")
-    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mark_fuzzy(project / "locales" / "ht" / "LC_MESSAGES" / "ketamine-therapy.po", "title")
     assert main(["i18n", "stats", "--locales", str(project / "locales"), "--min", "100"]) == 1
     captured = capsys.readouterr()
     assert "ht" in captured.out and "98.3" in captured.out

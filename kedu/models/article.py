@@ -282,88 +282,25 @@ class Article(_Model):
                     yield f"sections[{i}].entries[{j}].id", entry.id
 
     def segments(self) -> Iterator[TextSegment]:
-        """Every translatable text, in reading order, with its stable id path."""
+        """Every translatable text, in reading order, with its stable id path.
 
-        def seg(
-            path: str, field: str, text: str | None, role: str, heading: str | None = None
-        ) -> Iterator[TextSegment]:
+        Paths are ``<section id>/<field>``, ``<section id>/p<n>`` for paragraphs and
+        ``<section id>/<item id>/<field>`` for list items and FAQ entries: they
+        depend on ids only, never on positions, so catalogs survive reordering.
+        """
+        for field, role in _ARTICLE_TEXTS:
+            text = getattr(self, field)
             if text is not None:
-                yield TextSegment(
-                    path=path, field=field, text=text, role=role, section_heading=heading
-                )
-
-        yield from seg("title", "title", self.title, "Article title")
-        yield from seg("subtitle", "subtitle", self.subtitle, "Article subtitle")
-        yield from seg("summary", "summary", self.summary, "Summary under the title")
-        for i, s in enumerate(self.sections):
-            f = f"sections[{i}]"
-            head = getattr(s, "heading", None)
-            if isinstance(s, ProseSection):
-                yield from seg(
-                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
-                )
-                for k, para in enumerate(s.paragraphs, 1):
-                    yield from seg(
-                        f"{s.id}/p{k}", f"{f}.paragraphs[{k - 1}]", para, f"Paragraph {k}", head
-                    )
-            elif isinstance(s, ListSection):
-                yield from seg(
-                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
-                )
-                yield from seg(
-                    f"{s.id}/intro", f"{f}.intro", s.intro, "Paragraph before the list", head
-                )
-                for j, item in enumerate(s.items):
-                    g = f"{f}.items[{j}]"
-                    yield from seg(
-                        f"{s.id}/{item.id}/term",
-                        f"{g}.term",
-                        item.term,
-                        "List item term (printed in bold; keep it short)",
-                        head,
-                    )
-                    yield from seg(
-                        f"{s.id}/{item.id}/description",
-                        f"{g}.description",
-                        item.description,
-                        "List item description",
-                        head,
-                    )
-                yield from seg(
-                    f"{s.id}/outro", f"{f}.outro", s.outro, "Paragraph after the list", head
-                )
-            elif isinstance(s, FaqSection):
-                yield from seg(
-                    f"{s.id}/heading", f"{f}.heading", s.heading, "Section heading", head
-                )
-                for j, entry in enumerate(s.entries):
-                    g = f"{f}.entries[{j}]"
-                    yield from seg(
-                        f"{s.id}/{entry.id}/question",
-                        f"{g}.question",
-                        entry.question,
-                        "FAQ question",
-                        head,
-                    )
-                    yield from seg(
-                        f"{s.id}/{entry.id}/answer", f"{g}.answer", entry.answer, "FAQ answer", head
-                    )
-            elif isinstance(s, CalloutSection):
-                yield from seg(
-                    f"{s.id}/heading", f"{f}.heading", s.heading, f"Heading of a {s.kind} box", head
-                )
-                yield from seg(f"{s.id}/text", f"{f}.text", s.text, f"Text of a {s.kind} box", head)
-            elif isinstance(s, ImageSection):
-                yield from seg(
-                    f"{s.id}/alt", f"{f}.alt", s.alt, "Image description for screen readers"
-                )
-                yield from seg(f"{s.id}/caption", f"{f}.caption", s.caption, "Image caption")
-            elif isinstance(s, CallToActionSection):
-                yield from seg(
-                    f"{s.id}/heading", f"{f}.heading", s.heading, "Contact box heading", head
-                )
-                yield from seg(f"{s.id}/text", f"{f}.text", s.text, "Contact box text", head)
-        yield from seg("disclaimer", "disclaimer", self.disclaimer, "Medical disclaimer at the end")
+                yield TextSegment(path=field, field=field, text=text, role=role)
+        for i, section in enumerate(self.sections):
+            yield from _section_segments(section, f"sections[{i}]")
+        if self.disclaimer is not None:
+            yield TextSegment(
+                path="disclaimer",
+                field="disclaimer",
+                text=self.disclaimer,
+                role="Medical disclaimer at the end",
+            )
 
     def with_texts(self, texts: dict[str, str]) -> Article:
         """A copy with the segments named by path (see :meth:`segments`) replaced.
@@ -376,6 +313,71 @@ class Article(_Model):
         for path, text in texts.items():
             _set_by_field_path(data, fields[path], text)
         return Article.model_validate(data)
+
+
+_ARTICLE_TEXTS = (
+    ("title", "Article title"),
+    ("subtitle", "Article subtitle"),
+    ("summary", "Summary under the title"),
+)
+# Text fields of each section kind, in reading order, with what they are for the
+# translator ("{kind}" is a callout's kind).  A field naming a list of entries
+# (items, entries) expands to the entries' own fields from _ENTRY_TEXTS.
+_SECTION_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "prose": (("heading", "Section heading"), ("paragraphs", "Paragraph {n}")),
+    "list": (
+        ("heading", "Section heading"),
+        ("intro", "Paragraph before the list"),
+        ("items", ""),
+        ("outro", "Paragraph after the list"),
+    ),
+    "faq": (("heading", "Section heading"), ("entries", "")),
+    "callout": (("heading", "Heading of a {kind} box"), ("text", "Text of a {kind} box")),
+    "image": (("alt", "Image description for screen readers"), ("caption", "Image caption")),
+    "call_to_action": (("heading", "Contact box heading"), ("text", "Contact box text")),
+}
+_ENTRY_TEXTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "items": (
+        ("term", "List item term (printed in bold; keep it short)"),
+        ("description", "List item description"),
+    ),
+    "entries": (("question", "FAQ question"), ("answer", "FAQ answer")),
+}
+
+
+def _section_segments(section: BaseModel, where: str) -> Iterator[TextSegment]:
+    sid = section.id  # type: ignore[attr-defined]
+    heading = getattr(section, "heading", None)
+    kind = getattr(section, "kind", "")
+    for field, role in _SECTION_TEXTS[section.type]:  # type: ignore[attr-defined]
+        value = getattr(section, field)
+        if field in _ENTRY_TEXTS:
+            for j, entry in enumerate(value):
+                for sub, sub_role in _ENTRY_TEXTS[field]:
+                    yield TextSegment(
+                        path=f"{sid}/{entry.id}/{sub}",
+                        field=f"{where}.{field}[{j}].{sub}",
+                        text=getattr(entry, sub),
+                        role=sub_role,
+                        section_heading=heading,
+                    )
+        elif field == "paragraphs":
+            for n, text in enumerate(value, 1):
+                yield TextSegment(
+                    path=f"{sid}/p{n}",
+                    field=f"{where}.paragraphs[{n - 1}]",
+                    text=text,
+                    role=role.format(n=n),
+                    section_heading=heading,
+                )
+        elif value is not None:
+            yield TextSegment(
+                path=f"{sid}/{field}",
+                field=f"{where}.{field}",
+                text=value,
+                role=role.format(kind=kind),
+                section_heading=heading,
+            )
 
 
 _FIELD_STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
