@@ -131,7 +131,7 @@ def _as_if_not_root(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
         return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
 
     def access(path: object, mode: int, **kwargs: object) -> bool:
-        if str(path) == str(tmp / "locked"):
+        if str(path) == str(tmp / "locked") and mode & os.W_OK:
             return False
         return real_access(path, mode)  # type: ignore[arg-type]
 
