@@ -24,8 +24,10 @@ import docx
 import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 
+from kedu._version import __version__
 from kedu.errors import ExportError, MissingTranslationError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.docx.language import word_language_id
@@ -387,6 +389,39 @@ def test_core_properties(exports: Callable[..., Export]) -> None:
     assert props.created == props.modified == datetime(2026, 11, 1, tzinfo=UTC)
     assert props.revision == 1
     assert "python-docx" not in props.comments
+
+
+def test_app_properties_name_kedu(exports: Callable[..., Export]) -> None:
+    _, data, _ = exports("en")
+    app = xml_of(data, "docProps/app.xml")
+    assert f"<Application>kedu {__version__}</Application>" in app
+    assert "<Company>Example Health Clinic</Company>" in app
+    for leftover in ("Microsoft", "Normal.dotm", "<Pages>", "<Words>", "AppVersion"):
+        assert leftover not in app
+
+
+def test_font_table_describes_microsoft_yahei(exports: Callable[..., Export]) -> None:
+    def fonts(data: bytes) -> dict[str, dict[str, str | None]]:
+        root = parse_xml(xml_of(data, "word/fontTable.xml").encode())
+        table: dict[str, dict[str, str | None]] = {}
+        for font in root.iter(qn("w:font")):
+            table[font.get(qn("w:name"))] = {
+                child.tag.split("}")[1]: child.get(qn("w:val")) for child in font
+            }
+        return table
+
+    yahei = fonts(exports("zh_Hans", complete=False)[1])["Microsoft YaHei"]
+    assert yahei["altName"] == "微软雅黑"
+    assert yahei["charset"] == "86"
+    assert yahei["panose1"] == "020B0503020204020204"
+    assert yahei["family"] == "swiss"
+    assert "Microsoft YaHei" not in fonts(exports("en")[1])
+
+
+def test_disclaimer_stays_with_its_heading(exports: Callable[..., Export]) -> None:
+    styles = exports("en")[2].styles
+    assert styles[S.HEADING_1].paragraph_format.keep_with_next
+    assert styles[S.DISCLAIMER].paragraph_format.keep_together
 
 
 def test_export_is_byte_identical(exports: Callable[..., Export]) -> None:

@@ -3,6 +3,9 @@
 The document is assembled with python-docx (:mod:`.build`, :mod:`.styles`),
 with the WordprocessingML python-docx lacks written in :mod:`.oxml`, and then
 repackaged by :mod:`.package` so the same input always gives the same bytes.
+With ``ExportOptions.companion`` (the source-language article) the handout is
+bilingual: the two languages side by side in a borderless table, one row per
+segment (see :mod:`.build`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class DocxExporter(Exporter):
     media_type: ClassVar[str] = (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
+    supports_bilingual: ClassVar[bool] = True
 
     def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
         document = build_document(doc, options)

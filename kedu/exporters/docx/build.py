@@ -4,42 +4,79 @@ Every visible piece of text goes through :meth:`_Writer.inline` (marked-up text,
 split by :func:`kedu.models.inline.parse_runs`) or :meth:`_Writer.literal`
 (labels, contact details), and every run through :meth:`_Writer._format_run`, so
 language, direction and fonts are applied in exactly one place.
+
+The article is written as a sequence of units (:meth:`_Writer.units`): one per
+segment, except a list item (bold term and description share a paragraph) and
+a callout (heading and text share a box), and plus one unit for the contact
+details.  A monolingual handout writes the units one after the other into the
+body.
+
+A bilingual handout (``ExportOptions.companion`` is the source-language
+article) has one writer per language and writes the units side by side, one
+table row per unit pair (:func:`_bilingual_table`):
+
+* **Columns.**  The source language on the left, the translation on the right,
+  for every target.  With an RTL translation that already puts Arabic on the
+  right, where an Arabic reader starts, and English on the left; so the table
+  is never ``w:bidiVisual`` and the page never ``w:bidi``: cell order in the
+  file, visual order, tab order and screen-reader order agree (source cell
+  first) in Word and LibreOffice alike.  Direction is set per cell instead: the
+  Arabic cell's paragraphs are ``w:bidi``, its runs ``w:rtl`` and tagged
+  Arabic, the English cell's are plain LTR and tagged English.  (Only an RTL
+  *source* with an LTR translation swaps the columns: see :func:`_columns`.)
+* **Rows** never split across pages (``w:cantSplit``); heading rows keep with
+  the next row; the first row, repeated on every page, names both languages.
+* **Styles** stay the real ones in both columns (Heading 1, Title, List
+  Bullet ...), so the navigation pane lists the headings of both languages.
+* **Furniture.**  The running head is the organization; a draft prints the
+  translation's draft notice and under it the source-language one; the footer
+  is the translation's, as in the monolingual handout.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 import docx
-from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.parser import parse_xml
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.section import Section
+from docx.section import Section as DocxSection
 from docx.shared import Emu, Pt, Twips
+from docx.styles.style import ParagraphStyle
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from kedu._version import __version__
 from kedu.errors import ExportError
 from kedu.exporters.base import ExportOptions
 from kedu.exporters.docx import oxml
-from kedu.exporters.docx.language import TextSetup, text_setup
+from kedu.exporters.docx.language import FONT_HINTS, TextSetup, combined_setup, text_setup
 from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, install_styles
 from kedu.models.article import (
     CalloutSection,
     CallToActionSection,
+    ContactKind,
     FaqSection,
     ImageSection,
+    ListItem,
     ListSection,
     ProseSection,
+    Section,
 )
 from kedu.models.inline import parse_runs, plain_text
 from kedu.models.localized import LocalizedArticle
@@ -58,6 +95,8 @@ _HEADER_DISTANCE = 708  # 1.25 cm from the paper edge
 _PLACEHOLDER = re.compile(r"(\{page\}|\{pages\})")
 _FIELDS = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
 _STRONG_RTL = {"R", "AL"}
+_COLUMN_GUTTER = 432  # 0.3 inch between the two columns of a bilingual handout
+_FONT_TABLE = "/word/fontTable.xml"
 
 
 def document_date(doc: LocalizedArticle) -> date:
@@ -73,7 +112,33 @@ def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in _STRONG_RTL for ch in text)
 
 
+class _Container(Protocol):
+    """Where paragraphs go: the document body, a table cell, a header or footer."""
+
+    def add_paragraph(self) -> Paragraph: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A piece of the article that is printed as one block.
+
+    Mostly one segment of :meth:`kedu.models.article.Article.segments`; a few
+    segments that belong together form one unit (see :mod:`.build`'s
+    docstring).  In a bilingual handout each unit is one table row.
+    """
+
+    key: str
+    """Segment path (of the first segment), so the two languages' units pair up."""
+    write: Callable[[_Container], object]
+    keep_next: bool = False
+    """A heading (or the like): its row stays on the page of the next row."""
+    span: bool = False
+    """Language-neutral (a picture): printed once across both columns."""
+
+
 class _Writer:
+    """Writes one language: a monolingual handout has one, a bilingual one two."""
+
     def __init__(
         self,
         document: Document,
@@ -81,6 +146,7 @@ class _Writer:
         setup: TextSetup,
         sizes: Sizes,
         logo: Path | None,
+        style_ids: dict[str, str] | None = None,
     ) -> None:
         self.document = document
         self.doc = doc
@@ -89,17 +155,17 @@ class _Writer:
         self.logo = logo
         # Style name -> id, resolved once: python-docx resolves names with a
         # linear scan of all styles, which otherwise dominates export time.
-        self.style_ids: dict[str, str] = {}
+        self.style_ids: dict[str, str] = {} if style_ids is None else style_ids
         body = document.sections[0]
-        self.text_width = int(body.page_width or 0) - int(body.left_margin or 0) - int(
-            body.right_margin or 0
+        self.text_width = (
+            int(body.page_width or 0) - int(body.left_margin or 0) - int(body.right_margin or 0)
         )
 
     # -- paragraphs and runs -------------------------------------------------
 
-    def paragraph(self, style: str, container: BlockItemContainer | None = None) -> Paragraph:
-        """A new paragraph at the end of ``container`` (default: the body)."""
-        paragraph = (container or self.document).add_paragraph()
+    def paragraph(self, style: str, into: _Container) -> Paragraph:
+        """A new paragraph at the end of ``into`` (body, table cell, header ...)."""
+        paragraph = into.add_paragraph()
         paragraph._p.style = self._style_id(style)
         if self.setup.rtl:
             oxml.mark_bidi_paragraph(paragraph._p.get_or_add_pPr())
@@ -154,100 +220,150 @@ class _Writer:
         run = self.literal(paragraph, text, style=S.HYPERLINK)
         target.append(run._r)
 
-    def block(self, style: str, text: str | None) -> Paragraph | None:
-        if text is None:
-            return None
-        paragraph = self.paragraph(style)
+    def block(self, style: str, text: str, into: _Container) -> Paragraph:
+        paragraph = self.paragraph(style, into)
         self.inline(paragraph, text)
         return paragraph
 
     # -- article parts -------------------------------------------------------
 
-    def title_block(self) -> None:
+    def organization(self, into: _Container) -> None:
+        name = self.doc.article.organization.name
+        if name:
+            self.literal(self.paragraph(S.ORGANIZATION, into), name)
+
+    def language_name(self, into: _Container) -> None:
+        """The language's own name, capitalized as a heading ("Español", "العربية")."""
+        name = self.doc.labels.language_name
+        self.literal(self.paragraph(S.LANGUAGE, into), name[:1].upper() + name[1:])
+
+    def units(self) -> Iterator[_Unit]:
+        """The article after the organization line, in reading order, unit by unit.
+
+        A unit is one segment of :meth:`~kedu.models.article.Article.segments`
+        (same path as key), except that a list item's term and description
+        are one unit (one paragraph), so is a callout's heading and text (one
+        box); the image alt text is not printed, its picture is; contact
+        details and the disclaimer heading are labels, not segments.
+        """
         article = self.doc.article
-        if article.organization.name:
-            self.literal(self.paragraph(S.ORGANIZATION), article.organization.name)
-        self.block(S.TITLE, article.title)
-        self.block(S.SUBTITLE, article.subtitle)
-        self.block(S.SUMMARY, article.summary)
+        yield from self._text("title", S.TITLE, article.title, keep_next=True)
+        yield from self._text("subtitle", S.SUBTITLE, article.subtitle, keep_next=True)
+        yield from self._text("summary", S.SUMMARY, article.summary)
+        for index, section in enumerate(article.sections):
+            yield from self._section(section, index)
+        yield _Unit("disclaimer", self.disclaimer)
 
-    def sections(self) -> None:
-        for index, section in enumerate(self.doc.article.sections):
-            if isinstance(section, ProseSection):
-                self.block(S.HEADING_1, section.heading)
-                for text in section.paragraphs:
-                    self.block(S.BODY, text)
-            elif isinstance(section, ListSection):
-                self.block(S.HEADING_1, section.heading)
-                self.block(S.BODY, section.intro)
-                for item in section.items:
-                    paragraph = self.paragraph(S.LIST)
-                    self.inline(paragraph, item.term, style=S.TERM)
-                    self.literal(paragraph, self.setup.term_separator, style=S.TERM)
-                    self.inline(paragraph, item.description)
-                self.block(S.BODY, section.outro)
-            elif isinstance(section, FaqSection):
-                self.block(S.HEADING_1, section.heading)
-                for entry in section.entries:
-                    self.block(S.QUESTION, entry.question)
-                    self.block(S.BODY, entry.answer)
-            elif isinstance(section, CalloutSection):
-                self.callout(section)
-            elif isinstance(section, ImageSection):
-                self.image(section, index)
-            elif isinstance(section, CallToActionSection):
-                self.call_to_action(section)
+    def _text(
+        self, key: str, style: str, text: str | None, *, keep_next: bool = False
+    ) -> Iterator[_Unit]:
+        if text is not None:
+            yield _Unit(key, partial(self.block, style, text), keep_next=keep_next)
 
-    def callout(self, section: CalloutSection) -> None:
+    def _heading(self, section_id: str, text: str) -> Iterator[_Unit]:
+        yield from self._text(f"{section_id}/heading", S.HEADING_1, text, keep_next=True)
+
+    def _section(self, section: Section, index: int) -> Iterator[_Unit]:
+        sid = section.id
+        if isinstance(section, ProseSection):
+            yield from self._heading(sid, section.heading)
+            for k, text in enumerate(section.paragraphs, 1):
+                yield from self._text(f"{sid}/p{k}", S.BODY, text)
+        elif isinstance(section, ListSection):
+            yield from self._heading(sid, section.heading)
+            yield from self._text(f"{sid}/intro", S.BODY, section.intro)
+            for item in section.items:
+                yield _Unit(f"{sid}/{item.id}/term", partial(self.list_item, item))
+            yield from self._text(f"{sid}/outro", S.BODY, section.outro)
+        elif isinstance(section, FaqSection):
+            yield from self._heading(sid, section.heading)
+            for entry in section.entries:
+                path = f"{sid}/{entry.id}"
+                question = entry.question
+                yield from self._text(f"{path}/question", S.QUESTION, question, keep_next=True)
+                yield from self._text(f"{path}/answer", S.BODY, entry.answer)
+        elif isinstance(section, CalloutSection):
+            key = f"{sid}/heading" if section.heading is not None else f"{sid}/text"
+            yield _Unit(key, partial(self.callout, section))
+        elif isinstance(section, ImageSection):
+            more = section.caption is not None or section.credit is not None
+            picture = partial(self.picture, section, index)
+            yield _Unit(f"{sid}/alt", picture, keep_next=more, span=True)
+            if more:
+                yield _Unit(f"{sid}/caption", partial(self.caption, section))
+        elif isinstance(section, CallToActionSection):
+            yield from self._heading(sid, section.heading)
+            contacts = bool(self._contact_kinds(section))
+            yield from self._text(f"{sid}/text", S.BODY, section.text, keep_next=contacts)
+            if contacts:
+                yield _Unit(f"{sid}/contact", partial(self.contacts, section))
+
+    def list_item(self, item: ListItem, into: _Container) -> None:
+        paragraph = self.paragraph(S.LIST, into)
+        self.inline(paragraph, item.term, style=S.TERM)
+        self.literal(paragraph, self.setup.term_separator, style=S.TERM)
+        self.inline(paragraph, item.description)
+
+    def callout(self, section: CalloutSection, into: _Container) -> None:
         """The translated kind word leads the box, so the warning survives greyscale
         printing and is announced by screen readers, not only shown by colour."""
         style = CALLOUT_STYLES[section.kind]
         kind_word = getattr(self.doc.labels, section.kind)
         lead = f"{kind_word}{self.setup.term_separator}"
         if section.heading is not None:
-            heading = self.paragraph(style.heading_style)
+            heading = self.paragraph(style.heading_style, into)
             self.literal(heading, lead)
             self.inline(heading, section.heading)
-            self.inline(self.paragraph(style.style), section.text)
+            self.inline(self.paragraph(style.style, into), section.text)
         else:
-            paragraph = self.paragraph(style.style)
+            paragraph = self.paragraph(style.style, into)
             self.literal(paragraph, lead, bold=True)
             self.inline(paragraph, section.text)
 
-    def image(self, section: ImageSection, index: int) -> None:
+    def picture(self, section: ImageSection, index: int, into: _Container) -> None:
         path = Path(section.src)
         if not path.is_absolute() and self.doc.base_dir is not None:
             path = self.doc.base_dir / path
         blob, native_width = _read_picture(path, section.src, f"sections[{index}].src")
-        paragraph = self.paragraph(S.FIGURE)
+        paragraph = self.paragraph(S.FIGURE, into)
         run = paragraph.add_run()
         shape = run.add_picture(BytesIO(blob), width=Emu(min(native_width, self.text_width)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", section.alt)
         doc_pr.set("name", path.name)
-        self.block(S.CAPTION, section.caption)
+
+    def caption(self, section: ImageSection, into: _Container) -> None:
+        if section.caption is not None:
+            self.block(S.CAPTION, section.caption, into)
         if section.credit is not None:
-            credit = self.paragraph(S.CREDIT)
+            credit = self.paragraph(S.CREDIT, into)
             self.literal(credit, self.doc.labels.photo_credit.replace("{credit}", section.credit))
 
-    def call_to_action(self, section: CallToActionSection) -> None:
+    def _contact_kinds(self, section: CallToActionSection) -> list[ContactKind]:
+        org = self.doc.article.organization
+        present = {
+            "phone": bool(org.phone),
+            "website": org.website is not None,
+            "email": bool(org.email),
+            "address": bool(org.address),
+        }
+        return [kind for kind in section.show if present[kind]]
+
+    def contacts(self, section: CallToActionSection, into: _Container) -> None:
         org = self.doc.article.organization
         labels = self.doc.labels
-        self.block(S.HEADING_1, section.heading)
-        self.block(S.BODY, section.text)
-        for kind in section.show:
-            paragraph: Paragraph | None = None
+        for kind in self._contact_kinds(section):
             if kind == "phone" and org.phone:
-                paragraph = self._contact(labels.call_us)
-                self.literal(paragraph, self.value(org.phone))
+                self.literal(self._contact(labels.call_us, into), self.value(org.phone))
             elif kind == "website" and org.website:
                 url = str(org.website)
                 shown = url[:-1] if url.endswith("/") and org.website.path == "/" else url
-                self.link(self._contact(labels.website), self.value(shown), url)
+                self.link(self._contact(labels.website, into), self.value(shown), url)
             elif kind == "email" and org.email:
-                self.link(self._contact(labels.email), self.value(org.email), f"mailto:{org.email}")
+                paragraph = self._contact(labels.email, into)
+                self.link(paragraph, self.value(org.email), f"mailto:{org.email}")
             elif kind == "address" and org.address:
-                self.literal(self._contact(labels.address), self.value(org.address))
+                self.literal(self._contact(labels.address, into), self.value(org.address))
 
     def value(self, text: str) -> str:
         """A contact detail as printed: in RTL handouts, Latin-only text (addresses,
@@ -258,29 +374,35 @@ class _Writer:
             return "\u200e" + text
         return text
 
-    def _contact(self, label: str) -> Paragraph:
-        paragraph = self.paragraph(S.CONTACT)
+    def _contact(self, label: str, into: _Container) -> Paragraph:
+        paragraph = self.paragraph(S.CONTACT, into)
         self.literal(paragraph, f"{label}{self.setup.term_separator}", bold=True)
         return paragraph
 
-    def disclaimer(self) -> None:
-        self.literal(self.paragraph(S.HEADING_1), self.doc.labels.disclaimer_heading)
-        self.block(S.DISCLAIMER, self.doc.disclaimer)
+    def disclaimer(self, into: _Container) -> None:
+        self.literal(self.paragraph(S.HEADING_1, into), self.doc.labels.disclaimer_heading)
+        self.block(S.DISCLAIMER, self.doc.disclaimer, into)
 
     # -- page furniture ------------------------------------------------------
 
-    def furniture(self, section: Section) -> None:
+    def furniture(self, section: DocxSection, companion: _Writer | None = None) -> None:
         """Header and footer; the first page's header leaves the organization to the
-        title block so it is not printed twice, but keeps the draft notice."""
+        title block so it is not printed twice, but keeps the draft notice.
+
+        Bilingual handouts pass the other language as ``companion``: it writes
+        the running head (in the left column's language) and, under this
+        writer's draft notice, the same notice in its own language.
+        """
         section.different_first_page_header_footer = True
+        lead = companion or self
         org = self.doc.article.organization.name
-        running_head = org or plain_text(self.doc.article.title)
-        draft = self.doc.labels.draft_notice if self.doc.review.is_draft else None
+        running_head = org or plain_text(lead.doc.article.title)
+        notices = [self, *([companion] if companion else [])] if self.doc.review.is_draft else []
         logo = _read_picture(self.logo, str(self.logo), None)[0] if self.logo else None
         for header, head in ((section.first_page_header, None), (section.header, running_head)):
             template_paragraph = header.paragraphs[0]._p
-            if logo is not None or head is not None or draft is None:
-                top = self.paragraph(S.HEADER, header)
+            if logo is not None or head is not None or not notices:
+                top = lead.paragraph(S.HEADER, header)
                 if logo is not None:
                     # Logo and name share a line so the header stays inside the top margin.
                     shape = top.add_run().add_picture(
@@ -288,11 +410,11 @@ class _Writer:
                     )
                     shape._inline.docPr.set("descr", org or "")
                     if head is not None:
-                        self.literal(top, "\u2002")
+                        lead.literal(top, "\u2002")
                 if head is not None:
-                    self.literal(top, head)
-            if draft is not None:
-                self.literal(self.paragraph(S.DRAFT, header), draft)
+                    lead.literal(top, head)
+            for writer in notices:
+                writer.literal(writer.paragraph(S.DRAFT, header), writer.doc.labels.draft_notice)
             header._element.remove(template_paragraph)
         for footer in (section.first_page_footer, section.footer):
             template_paragraph = footer.paragraphs[0]._p
@@ -331,7 +453,7 @@ def _read_picture(path: Path, shown: str, field: str | None) -> tuple[bytes, int
     return blob, width
 
 
-def _page_setup(section: Section, options: ExportOptions, setup: TextSetup) -> None:
+def _page_setup(section: DocxSection, options: ExportOptions, *, rtl: bool) -> None:
     width, height, margin = _PAPER[options.paper]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Twips(width), Twips(height)
@@ -339,7 +461,7 @@ def _page_setup(section: Section, options: ExportOptions, setup: TextSetup) -> N
     section.left_margin = section.right_margin = Twips(margin)
     section.header_distance = section.footer_distance = Twips(_HEADER_DISTANCE)
     section.gutter = Twips(0)
-    if setup.rtl:
+    if rtl:
         oxml.mark_bidi_section(section._sectPr)
 
 
@@ -371,13 +493,55 @@ def _metadata(document: Document, doc: LocalizedArticle) -> None:
     props.content_status = "Draft" if doc.review.is_draft else ""
     props.created = props.modified = stamp
     props.revision = 1
+    _replace_part(document, "/docProps/app.xml", _app_properties(org))
+
+
+_APP_XML = (
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application/><DocSecurity>0</DocSecurity><Company/></Properties>'
+)
+
+
+def _app_properties(company: str) -> bytes:
+    """docProps/app.xml naming kedu as the producer.
+
+    python-docx's template claims "Microsoft Macintosh Word" 14.0, the
+    Normal.dotm template and a page, word and character count of 0 or 1; Word
+    recomputes statistics when it saves, so they are left out rather than
+    faked.  ``Company`` is the organization.
+    """
+    root = parse_xml(_APP_XML)
+    application, _security, company_element = list(root)
+    application.text = f"kedu {__version__}"
+    company_element.text = company
+    data: bytes = serialize_part_xml(root)
+    return data
+
+
+def _replace_part(document: Document, partname: str, blob: bytes) -> None:
+    """Swap the bytes of a part python-docx keeps as an opaque blob."""
+    for part in document.part.package.iter_parts():
+        if part.partname == partname:
+            part._blob = blob
+            return
+    raise AssertionError(f"python-docx's template has no {partname}")
+
+
+def _part_blob(document: Document, partname: str) -> bytes:
+    for part in document.part.package.iter_parts():
+        if part.partname == partname:
+            blob: bytes = part.blob
+            return blob
+    raise AssertionError(f"python-docx's template has no {partname}")
 
 
 def _package_settings(document: Document, setup: TextSetup) -> None:
     """Settings and package parts left over from python-docx's template.
 
     ``w:proofState`` "clean" would tell Word the text was already
-    spell-checked; the thumbnail shows the template's blank page in file browsers.
+    spell-checked; the thumbnail shows the template's blank page in file
+    browsers.  An East Asian font gets its font-table entry
+    (:data:`~kedu.exporters.docx.language.FONT_HINTS`).
     """
     settings = document.settings.element
     settings.remove_all("w:proofState")
@@ -385,20 +549,135 @@ def _package_settings(document: Document, setup: TextSetup) -> None:
     rels = document.part.package.rels
     for r_id in [r for r, rel in rels.items() if rel.reltype.endswith("/thumbnail")]:
         rels.pop(r_id)
+    hint = FONT_HINTS.get(setup.east_asian_font or "")
+    if hint is not None:
+        fonts = parse_xml(_part_blob(document, _FONT_TABLE))
+        oxml.add_font_hint(fonts, hint)
+        _replace_part(document, _FONT_TABLE, serialize_part_xml(fonts))
+
+
+def _bilingual_table(document: Document, columns: tuple[_Writer, _Writer]) -> None:
+    """The side-by-side body: a borderless two-column table, one row per unit.
+
+    The header row (repeated on every page) names the two languages; every
+    row is ``cantSplit`` so a pair never starts on one page and ends on the
+    next, and headings (``keepNext`` in their style) keep their row with the
+    next one in Word.  Each cell is written by its language's writer, so cells
+    carry that language's ``w:lang``, and an RTL language's paragraphs
+    ``w:bidi`` and runs ``w:rtl``.
+    """
+    width = columns[0].text_width
+    table = document.add_table(rows=0, cols=2)
+    tbl = table._tbl
+    oxml.set_borderless_table(tbl, round(Emu(width).twips))
+    half = width // 2
+    for grid_col, col_width in zip(tbl.tblGrid.gridCol_lst, (half, width - half), strict=True):
+        grid_col.w = Emu(col_width)
+    inner = _COLUMN_GUTTER // 2
+
+    def row(*, header: bool = False) -> tuple[_Cell, _Cell]:
+        tr = table.add_row()
+        oxml.set_row(tr._tr, header=header)
+        left, right = tr.cells
+        oxml.set_cell_margins(left._tc, left=0, right=inner)
+        oxml.set_cell_margins(right._tc, left=inner, right=0)
+        return left, right
+
+    keep_styles = {
+        style.style_id
+        for style in document.styles
+        if isinstance(style, ParagraphStyle) and style.paragraph_format.keep_with_next
+    }
+
+    def fill(cell: _Cell, unit: _Unit) -> None:
+        placeholders = list(cell._tc.p_lst)  # python-docx starts a cell with an empty paragraph
+        unit.write(cell)
+        if len(cell._tc.p_lst) > len(placeholders):
+            for p in placeholders:
+                cell._tc.remove(p)
+        if not unit.keep_next:
+            # Word and LibreOffice keep a row with the next when its paragraphs
+            # "keep with next"; a callout's heading must not glue its box to
+            # the rows after it.
+            for p in cell._tc.p_lst:
+                if p.style in keep_styles:
+                    oxml.set_keep_next(p.get_or_add_pPr(), False)
+
+    for writer, cell in zip(columns, row(header=True), strict=True):
+        fill(cell, _Unit("language", writer.language_name, keep_next=True))
+    for pair in zip(columns[0].units(), columns[1].units(), strict=True):
+        if pair[0].key != pair[1].key:
+            raise ExportError(
+                f"the bilingual companion does not match the article: "
+                f"{pair[0].key!r} is beside {pair[1].key!r}"
+            )
+        left, right = row()
+        if pair[0].span:
+            merged = left.merge(right)
+            oxml.set_cell_margins(merged._tc, left=0, right=0)
+            fill(merged, pair[1])
+        else:
+            fill(left, pair[0])
+            fill(right, pair[1])
+    # A document ends with a paragraph; this one is 1 pt high so it cannot
+    # push a blank page after a table that fills the last page.
+    end = document.add_paragraph()
+    end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
+    end.paragraph_format.line_spacing = Pt(1)
+    oxml.set_mark_size(end._p.get_or_add_pPr(), 1)
+
+
+def _columns(source: _Writer, target: _Writer) -> tuple[_Writer, _Writer]:
+    """Left and right column: the source on the left, the translation on the right.
+
+    An RTL translation (Arabic) therefore sits on the right, where its reader
+    starts, and the English on the left, where an English reader starts; the
+    table stays a plain left-to-right table (no ``w:bidiVisual``), so cell
+    order in the file, tab order and screen-reader order are source first,
+    as in the LTR handouts.  Only an RTL source with an LTR translation swaps
+    the columns, keeping the RTL language on the right.
+    """
+    if source.setup.rtl and not target.setup.rtl:
+        return target, source
+    return source, target
 
 
 def build_document(doc: LocalizedArticle, options: ExportOptions) -> Document:
-    """The complete python-docx document for ``doc`` (not yet serialized)."""
+    """The complete python-docx document for ``doc`` (not yet serialized).
+
+    With ``options.companion`` (the source-language article) the handout is
+    bilingual: see :func:`_bilingual_table` and :func:`_columns`.
+    """
     document = docx.Document()
+    companion = options.companion
     setup = text_setup(doc)
-    sizes = install_styles(document, setup, options.large_print)
-    _package_settings(document, setup)
+    if companion is not None:
+        if companion.article.id != doc.article.id:
+            raise ExportError(
+                f"the bilingual companion is article {companion.article.id!r}, "
+                f"not {doc.article.id!r}"
+            )
+        companion_setup = text_setup(companion)
+        page_setup = combined_setup(companion_setup, setup)
+    else:
+        page_setup = setup
+    sizes = install_styles(
+        document, page_setup, options.large_print, bilingual=companion is not None
+    )
+    _package_settings(document, page_setup)
     _metadata(document, doc)
     section = document.sections[0]
-    _page_setup(section, options, setup)
+    _page_setup(section, options, rtl=page_setup.rtl)
     writer = _Writer(document, doc, setup, sizes, options.logo)
-    writer.furniture(section)
-    writer.title_block()
-    writer.sections()
-    writer.disclaimer()
+    if companion is None:
+        writer.furniture(section)
+        writer.organization(document)
+        for unit in writer.units():
+            unit.write(document)
+        return document
+    source = _Writer(document, companion, companion_setup, sizes, options.logo, writer.style_ids)
+    columns = _columns(source, writer)
+    writer.furniture(section, companion=source)
+    columns[0].organization(document)
+    _bilingual_table(document, columns)
     return document

@@ -31,10 +31,18 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.core import get_global
 
-from kedu.exporters.docx.oxml import Languages
+from kedu.exporters.docx.oxml import FontHint, Languages
 from kedu.models.localized import LocalizedArticle
 
-__all__ = ["COMPLEX_SCRIPT_FONT", "LATIN_FONT", "TextSetup", "text_setup", "word_language_id"]
+__all__ = [
+    "COMPLEX_SCRIPT_FONT",
+    "FONT_HINTS",
+    "LATIN_FONT",
+    "TextSetup",
+    "combined_setup",
+    "text_setup",
+    "word_language_id",
+]
 
 LATIN_FONT = "Arial"
 COMPLEX_SCRIPT_FONT = "Arial"
@@ -49,6 +57,21 @@ _EAST_ASIAN_FONTS = {
     "ko": "Malgun Gothic",
 }
 _WORD_PRIMARY_REGION = {"ar": "SA"}
+
+FONT_HINTS = {
+    "Microsoft YaHei": FontHint(
+        name="Microsoft YaHei",
+        alt_name="微软雅黑",
+        panose="020B0503020204020204",
+        charset="86",
+        family="swiss",
+        pitch="variable",
+        sig=("800002BF", "38CF7CFA", "00000016", "00000000", "0004001F", "00000000"),
+    ),
+}
+"""Font-table entries (as Word itself writes them) for fonts a handout names
+but python-docx's template does not list, so Word on a machine without the font
+substitutes a sans-serif Simplified Chinese face instead of guessing."""
 _FULL_WIDTH_COLON = {"zh", "ja"}
 
 
@@ -96,3 +119,20 @@ def text_setup(doc: LocalizedArticle) -> TextSetup:
         languages = Languages(val=word_id)
     separator = "\uff1a" if language in _FULL_WIDTH_COLON else ": "
     return TextSetup(languages, rtl, east_asian_font, separator)
+
+
+def combined_setup(source: TextSetup, target: TextSetup) -> TextSetup:
+    """Document-wide defaults (styles, docDefaults, settings) of a bilingual handout.
+
+    The Latin slot gets the source language, the East Asian and complex-script
+    slots whichever of the two languages fills them, and the page stays
+    left-to-right: each table cell sets its own language and direction (see
+    :mod:`kedu.exporters.docx.build`), so nothing here may mark text RTL.
+    """
+    languages = Languages(
+        val=source.languages.val,
+        east_asia=target.languages.east_asia or source.languages.east_asia,
+        bidi=target.languages.bidi or source.languages.bidi,
+    )
+    font = target.east_asian_font or source.east_asian_font
+    return TextSetup(languages, False, font, target.term_separator)

@@ -2,7 +2,8 @@
 
 python-docx covers paragraphs, runs, styles and pictures but not language
 tags, right-to-left properties, complex-script formatting, fields, hyperlinks,
-paragraph borders and shading.  Everything here writes those through
+paragraph borders and shading, table borders and row properties, or the font
+table.  Everything here writes those through
 python-docx's own oxml layer (never string concatenation of user text), so
 escaping stays python-docx's job.
 
@@ -23,16 +24,24 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
 __all__ = [
+    "FontHint",
     "Languages",
     "add_field",
+    "add_font_hint",
     "add_hyperlink",
     "mark_bidi_paragraph",
     "mark_bidi_section",
     "set_bold_italic",
     "set_border_and_shading",
+    "set_borderless_table",
+    "set_bottom_border",
+    "set_cell_margins",
     "set_color",
     "set_fonts",
+    "set_keep_next",
     "set_language",
+    "set_mark_size",
+    "set_row",
     "set_rtl",
     "set_size",
     "set_theme_font_lang",
@@ -62,7 +71,30 @@ _SECTPR_ORDER = (
     "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
     "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
 )  # fmt: skip
-_ORDERS = {qn("w:rPr"): _RPR_ORDER, qn("w:pPr"): _PPR_ORDER, qn("w:sectPr"): _SECTPR_ORDER}
+_TBLPR_ORDER = (
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+_TRPR_ORDER = (
+    "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+    "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden",
+    "w:ins", "w:del", "w:trPrChange",
+)  # fmt: skip
+_TCPR_ORDER = (
+    "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)  # fmt: skip
+_ORDERS = {
+    qn("w:rPr"): _RPR_ORDER,
+    qn("w:pPr"): _PPR_ORDER,
+    qn("w:sectPr"): _SECTPR_ORDER,
+    qn("w:tblPr"): _TBLPR_ORDER,
+    qn("w:trPr"): _TRPR_ORDER,
+    qn("w:tcPr"): _TCPR_ORDER,
+}
 
 
 def _put(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
@@ -131,6 +163,22 @@ def set_size(rpr: BaseOxmlElement, points: float) -> None:
     _put(rpr, "w:szCs", val=half_points)
 
 
+def set_keep_next(ppr: BaseOxmlElement, on: bool) -> None:
+    """Direct "keep with next" (``w:val="0"`` overrides a style that sets it)."""
+    if on:
+        _put(ppr, "w:keepNext")
+    else:
+        _put(ppr, "w:keepNext", val="0")
+
+
+def set_mark_size(ppr: BaseOxmlElement, points: float) -> None:
+    """Size of a paragraph's mark (``w:pPr/w:rPr``): the height of an empty paragraph."""
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _put(ppr, "w:rPr")
+    set_size(rpr, points)
+
+
 def set_bold_italic(rpr: BaseOxmlElement, *, bold: bool, italic: bool) -> None:
     """Bold/italic for both script classes: Arabic text reads ``w:bCs``/``w:iCs`` only."""
     for tag, cs_tag, on in (("w:b", "w:bCs", bold), ("w:i", "w:iCs", italic)):
@@ -191,6 +239,87 @@ def set_border_and_shading(
     _put(ppr, "w:shd", val="clear", color="auto", fill=fill)
 
 
+def set_bottom_border(ppr: BaseOxmlElement, *, color: str, eighths: int, space_pt: int) -> None:
+    """A rule under a paragraph (the language names above the bilingual columns)."""
+    pbdr = _put(ppr, "w:pBdr")
+    attrs = {"val": "single", "sz": str(eighths), "space": str(space_pt), "color": color}
+    pbdr.append(OxmlElement("w:bottom", attrs={qn(f"w:{k}"): v for k, v in attrs.items()}))
+
+
+def set_borderless_table(tbl: BaseOxmlElement, width_twips: int) -> None:
+    """A fixed-width table with no borders and no cell padding of its own.
+
+    Borders are switched off explicitly (``nil`` on every edge) rather than
+    left out, so neither Word's "Normal Table" style nor a clinic's template
+    can draw a grid; cells add their own gutter with :func:`set_cell_margins`.
+    """
+    tblpr = tbl.tblPr
+    _put(tblpr, "w:tblW", w=str(width_twips), type="dxa")
+    _put(tblpr, "w:tblInd", w="0", type="dxa")
+    borders = _put(tblpr, "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(OxmlElement(f"w:{edge}", attrs={qn("w:val"): "nil"}))
+    _put(tblpr, "w:tblLayout", type="fixed")
+    margins = _put(tblpr, "w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        margins.append(OxmlElement(f"w:{edge}", attrs={qn("w:w"): "0", qn("w:type"): "dxa"}))
+
+
+def set_row(tr: BaseOxmlElement, *, header: bool) -> None:
+    """A row that never breaks across pages; ``header`` rows repeat on every page."""
+    trpr = tr.get_or_add_trPr()
+    _put(trpr, "w:cantSplit")
+    if header:
+        _put(trpr, "w:tblHeader")
+
+
+def set_cell_margins(tc: BaseOxmlElement, *, left: int, right: int) -> None:
+    """Cell padding in twips (physical left and right, whatever the text direction)."""
+    tcmar = _put(tc.get_or_add_tcPr(), "w:tcMar")
+    for edge, width in (("left", left), ("right", right)):
+        tcmar.append(OxmlElement(f"w:{edge}", attrs={qn("w:w"): str(width), qn("w:type"): "dxa"}))
+
+
+@dataclass(frozen=True, slots=True)
+class FontHint:
+    """What Word's font table says about a font, for machines that lack it.
+
+    Word substitutes a missing font by these hints: ``charset`` (86 is GB2312),
+    the PANOSE class and the Unicode/code page coverage bits of ``sig``;
+    ``alt_name`` is the font's localized name (Chinese Word lists YaHei as 微软雅黑).
+    """
+
+    name: str
+    alt_name: str
+    panose: str
+    charset: str
+    family: str
+    pitch: str
+    sig: tuple[str, str, str, str, str, str]
+    """usb0, usb1, usb2, usb3, csb0, csb1 (hex)."""
+
+
+def add_font_hint(fonts: BaseOxmlElement, hint: FontHint) -> None:
+    """Add (or replace) the ``w:font`` entry for ``hint.name`` in a font table root."""
+    for old in fonts.findall(qn("w:font")):
+        if old.get(qn("w:name")) == hint.name:
+            fonts.remove(old)
+    font = OxmlElement("w:font", attrs={qn("w:name"): hint.name})
+    for tag, value in (
+        ("w:altName", hint.alt_name),
+        ("w:panose1", hint.panose),
+        ("w:charset", hint.charset),
+        ("w:family", hint.family),
+        ("w:pitch", hint.pitch),
+    ):
+        font.append(OxmlElement(tag, attrs={qn("w:val"): value}))
+    names = ("usb0", "usb1", "usb2", "usb3", "csb0", "csb1")
+    font.append(
+        OxmlElement("w:sig", attrs={qn(f"w:{k}"): v for k, v in zip(names, hint.sig, strict=True)})
+    )
+    fonts.append(font)
+
+
 def set_theme_font_lang(settings: BaseOxmlElement, langs: Languages) -> None:
     """The languages Word uses to resolve theme fonts and for new text typed in."""
     settings.remove_all("w:themeFontLang")
@@ -226,8 +355,9 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> list[
         runs.append(r)
 
     run_with(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "begin"}))
-    instr = OxmlElement("w:instrText", attrs={"{http://www.w3.org/XML/1998/namespace}space":
-                                              "preserve"})
+    instr = OxmlElement(
+        "w:instrText", attrs={"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
+    )
     instr.text = f" {instruction} "
     run_with(instr)
     run_with(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "separate"}))

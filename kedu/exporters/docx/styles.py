@@ -39,6 +39,7 @@ class S:
     SUBTITLE = "Subtitle"
     ORGANIZATION = "kedu Organization"
     SUMMARY = "kedu Summary"
+    LANGUAGE = "kedu Language"
     HEADING_1 = "Heading 1"
     HEADING_2 = "Heading 2"
     BODY = "Normal"
@@ -217,14 +218,22 @@ def _numbering(document: Document, sizes: Sizes) -> None:
     oxml.set_fonts(rpr, latin=LATIN_FONT, complex_script=COMPLEX_SCRIPT_FONT, hint="default")
 
 
-def install_styles(document: Document, setup: TextSetup, large_print: bool) -> Sizes:
-    """Define every style the builder uses; returns the sizes in force."""
+def install_styles(
+    document: Document, setup: TextSetup, large_print: bool, *, bilingual: bool = False
+) -> Sizes:
+    """Define every style the builder uses; returns the sizes in force.
+
+    ``bilingual`` adds the style of the language names above the two columns.
+    """
     z = sizes_for(large_print)
     _defaults(document, setup, z)
 
     normal = _paragraph_style(document, S.BODY, None)
     _text(normal, size=z.body)
-    _spacing(normal, after=6, line=1.15)
+    # 1.1 lines and 12 pt above Heading 1 (not 1.15 and 16): the English and
+    # Vietnamese handouts end on page 3 instead of leaving the disclaimer alone
+    # on a fourth page.
+    _spacing(normal, after=6, line=1.1)
     if setup.rtl:
         oxml.mark_bidi_paragraph(normal.element.get_or_add_pPr())
 
@@ -242,12 +251,23 @@ def install_styles(document: Document, setup: TextSetup, large_print: bool) -> S
     _text(org, size=z.furniture + 1, bold=True, color=_INK)
     _spacing(org, after=6, keep_next=True)
 
+    if bilingual:
+        language = _paragraph_style(document, S.LANGUAGE, S.BODY)
+        _text(language, size=z.heading_2, bold=True, color=_INK)
+        _spacing(language, after=8, keep_next=True)
+        # An exact line height, so the rules under the two names line up even
+        # when one script's font has taller line metrics (CJK, Arabic).
+        language.paragraph_format.line_spacing = Pt(round(z.heading_2 * 1.4))
+        oxml.set_bottom_border(
+            language.element.get_or_add_pPr(), color=str(_INK), eighths=8, space_pt=2
+        )
+
     summary = _paragraph_style(document, S.SUMMARY, S.BODY)
     _text(summary, size=z.summary)
     _spacing(summary, after=12)
 
     for name, size, before in (
-        (S.HEADING_1, z.heading_1, 16.0),
+        (S.HEADING_1, z.heading_1, 12.0),
         (S.HEADING_2, z.heading_2, 10.0),
     ):
         heading = _paragraph_style(document, name, S.BODY)
@@ -300,6 +320,7 @@ def install_styles(document: Document, setup: TextSetup, large_print: bool) -> S
 
     disclaimer = _paragraph_style(document, S.DISCLAIMER, S.BODY)
     _text(disclaimer, size=z.body if large_print else z.body - 1, color=_GREY)
+    disclaimer.paragraph_format.keep_together = True
 
     for name in (S.HEADER, S.FOOTER):
         furniture = _paragraph_style(document, name, S.BODY)
@@ -311,5 +332,5 @@ def install_styles(document: Document, setup: TextSetup, large_print: bool) -> S
 
     draft = _paragraph_style(document, S.DRAFT, S.HEADER)
     _text(draft, size=z.furniture + 1, bold=True, color=_ALERT)
-    _spacing(draft, before=2, after=0)
+    _spacing(draft, before=2, after=4)
     return z
