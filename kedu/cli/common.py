@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from kedu.config import Config, load_config
-from kedu.models.article import Article
+if TYPE_CHECKING:
+    from kedu.config import Config
+    from kedu.models.article import Article
 
 
 @dataclass
@@ -21,6 +23,8 @@ class State:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from kedu.config import load_config  # pydantic models: only when a command runs
+
             self._config = load_config()
         return self._config
 
