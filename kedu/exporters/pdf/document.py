@@ -36,6 +36,7 @@ from kedu.models.article import (
     CallToActionSection,
     FaqSection,
     ImageSection,
+    ListItem,
     ListSection,
     ProseSection,
     Section,
@@ -308,12 +309,21 @@ def _color(value: str) -> Any:
 class Story:
     """Turns one localized article into flowables with consistent styles."""
 
-    def __init__(self, doc: LocalizedArticle, options: ExportOptions, stack: FontStack) -> None:
+    def __init__(
+        self,
+        doc: LocalizedArticle,
+        options: ExportOptions,
+        stack: FontStack,
+        *,
+        sizes: Sizes | None = None,
+        outlines: bool = True,
+    ) -> None:
         self.doc = doc
         self.options = options
         self.stack = stack
         self.direction: Direction = doc.direction
-        self.sizes = Sizes.for_options(options.large_print)
+        self.sizes = sizes or Sizes.for_options(options.large_print)
+        self.outlines = outlines
         s = self.sizes
         self.body = ParaStyle(
             s.body, s.body * 1.5, INK, self.direction, space_after=s.body * 0.6
@@ -334,6 +344,8 @@ class Story:
         color: str | None = None,
         **kw: Any,
     ) -> TextBlock:
+        if not self.outlines:
+            kw.pop("outline", None)
         runs = parse_runs(text) if markup else ()
         spans = (
             [Span(r.text, r.bold or bold, r.italic, r.href, color) for r in runs]
@@ -351,32 +363,47 @@ class Story:
 
     def title_block(self) -> Iterator[Flowable]:
         art = self.doc.article
-        s = self.sizes
-        org = art.organization.name
         if self.options.logo is not None:
             yield self.logo(self.options.logo)
-        if org:
-            yield self.block(
-                org, self.style(s.small + 1.5, space_after=s.small * 0.6, color=ACCENT),
-                bold=True, markup=False,
-            )
-        yield self.block(
-            art.title,
+        if art.organization.name:
+            yield self.organization_line(art.organization.name)
+        yield self.title(art.title)
+        if art.subtitle:
+            yield self.subtitle(art.subtitle)
+        if art.summary:
+            yield self.summary(art.summary)
+        yield self.title_rule()
+
+    def organization_line(self, name: str) -> TextBlock:
+        s = self.sizes
+        return self.block(
+            name, self.style(s.small + 1.5, space_after=s.small * 0.6, color=ACCENT),
+            bold=True, markup=False,
+        )
+
+    def title(self, text: str) -> TextBlock:
+        s = self.sizes
+        return self.block(
+            text,
             self.style(s.title, leading=s.title * 1.2, space_after=s.title * 0.3),
             bold=True,
-            outline=(plain_text(art.title), "title", 0),
+            outline=(plain_text(text), "title", 0),
         )
-        if art.subtitle:
-            yield self.block(
-                art.subtitle,
-                self.style(s.subtitle, leading=s.subtitle * 1.3, color=MUTED,
-                           space_after=s.subtitle * 0.6),
-            )
-        if art.summary:
-            yield self.block(
-                art.summary, self.style(s.summary, leading=s.summary * 1.5, space_after=4)
-            )
-        yield Rule(ACCENT, 1.5 if not self.options.large_print else 2.5, s.body * 0.6)
+
+    def subtitle(self, text: str) -> TextBlock:
+        s = self.sizes
+        return self.block(
+            text,
+            self.style(s.subtitle, leading=s.subtitle * 1.3, color=MUTED,
+                       space_after=s.subtitle * 0.6),
+        )
+
+    def summary(self, text: str) -> TextBlock:
+        s = self.sizes
+        return self.block(text, self.style(s.summary, leading=s.summary * 1.5, space_after=4))
+
+    def title_rule(self) -> Rule:
+        return Rule(ACCENT, 1.5 if not self.options.large_print else 2.5, self.sizes.body * 0.6)
 
     def logo(self, path: Path) -> Flowable:
         image = self.image_flowable(path, max_width=2.2 * inch, max_height=0.7 * inch)
@@ -415,33 +442,49 @@ class Story:
         out: list[Flowable] = [self.heading(section.heading, key)]
         if section.intro:
             out.append(self.block(section.intro, self.body))
-        indent = self.sizes.body * 1.6
-        item_style = replace(self.body, indent=indent, space_after=self.sizes.body * 0.45)
-        bullet = resolve([Span("•", color=ACCENT)], self.stack, item_style)
-        for item in section.items:
-            spans = [Span(r.text, True, r.italic, r.href) for r in parse_runs(item.term)]
-            spans.append(Span(" \u2013 "))
-            spans += [Span(r.text, r.bold, r.italic, r.href) for r in parse_runs(item.description)]
-            out.append(TextBlock(resolve(spans, self.stack, item_style), item_style, bullet=bullet))
+        out += [self.list_item(item) for item in section.items]
         if section.outro:
             out.append(self.block(section.outro, self.body))
         return out
 
+    def list_item(self, item: ListItem) -> TextBlock:
+        """A bulleted item, bold term then description; the bullet sits on the start side."""
+        indent = self.sizes.body * 1.6
+        item_style = replace(self.body, indent=indent, space_after=self.sizes.body * 0.45)
+        bullet = resolve([Span("•", color=ACCENT)], self.stack, item_style)
+        spans = [Span(r.text, True, r.italic, r.href) for r in parse_runs(item.term)]
+        spans.append(Span(" \u2013 "))
+        spans += [Span(r.text, r.bold, r.italic, r.href) for r in parse_runs(item.description)]
+        return TextBlock(resolve(spans, self.stack, item_style), item_style, bullet=bullet)
+
     def faq(self, section: FaqSection, key: str) -> list[Flowable]:
         out: list[Flowable] = [self.heading(section.heading, key)]
+        for entry in section.entries:
+            out.append(KeepTogether([self.question(entry.question), self.answer(entry.answer)]))
+        return out
+
+    def question(self, text: str) -> TextBlock:
         s = self.sizes
         question_style = self.style(
             s.body + 1, leading=(s.body + 1) * 1.4, color=ACCENT,
             space_before=s.body * 0.5, space_after=s.body * 0.2,
         )
-        for entry in section.entries:
-            question = self.block(entry.question, question_style, bold=True)
-            answer = self.block(entry.answer, self.body)
-            out.append(KeepTogether([question, answer]))
-        return out
+        return self.block(text, question_style, bold=True)
+
+    def answer(self, text: str) -> TextBlock:
+        return self.block(text, self.body)
 
     def callout(self, section: CalloutSection, key: str) -> Flowable:
-        fill, border, label_color = _KIND_COLORS[section.kind]
+        # A box moves whole to the next page when it fits there; only a box
+        # taller than a page splits.
+        s = self.sizes
+        fill, border, _ = _KIND_COLORS[section.kind]
+        return KeepTogether([Box(self.callout_content(section, key), fill, border, self.direction,
+                                 space_before=s.body * 0.8, space_after=s.body * 0.8)])
+
+    def callout_content(self, section: CalloutSection, key: str) -> list[Flowable]:
+        """What a note, warning or tip box holds: its kind word, heading and text."""
+        _, _, label_color = _KIND_COLORS[section.kind]
         s = self.sizes
         kind_word = getattr(self.doc.labels, section.kind)
         label_style = self.style(s.small + 1, color=label_color, space_after=2)
@@ -457,13 +500,16 @@ class Story:
                 self.block(section.heading, self.style(s.box_heading, space_after=3), bold=True)
             )
         content.append(self.block(section.text, replace(self.body, space_after=0)))
-        # A box moves whole to the next page when it fits there; only a box
-        # taller than a page splits.
-        return KeepTogether([Box(content, fill, border, self.direction,
-                                 space_before=s.body * 0.8, space_after=s.body * 0.8)])
+        return content
 
     def call_to_action(self, section: CallToActionSection, key: str) -> Flowable:
         fill, border, _ = _CTA_COLORS
+        s = self.sizes
+        return KeepTogether([Box(self.contact_content(section, key), fill, border, self.direction,
+                                 space_before=s.body, space_after=s.body)])
+
+    def contact_content(self, section: CallToActionSection, key: str) -> list[Flowable]:
+        """What the contact box holds: heading, invitation and labelled contact details."""
         s = self.sizes
         content: list[Flowable] = [
             self.block(
@@ -487,8 +533,7 @@ class Story:
                 value_pieces = resolve([Span(_isolate(value, self.direction), href=href)],
                                        self.stack, row)
                 content.append(_LabelRow(value_pieces, row, bullet=label))
-        return KeepTogether([Box(content, fill, border, self.direction,
-                                 space_before=s.body, space_after=s.body)])
+        return content
 
     def image_section(self, section: ImageSection, key: str) -> Flowable:
         base = self.doc.base_dir or Path(".")
@@ -526,17 +571,25 @@ class Story:
         return Image(str(path), width=width * scale, height=height * scale)
 
     def disclaimer(self) -> Iterator[Flowable]:
+        yield self.disclaimer_rule()
+        yield from self.disclaimer_content()
+
+    def disclaimer_rule(self) -> Rule:
+        return Rule("#b0b0b0", 0.6, self.sizes.body * 0.8)
+
+    def disclaimer_content(self) -> list[Flowable]:
         s = self.sizes
-        yield Rule("#b0b0b0", 0.6, s.body * 0.8)
-        yield self.block(
-            self.doc.labels.disclaimer_heading,
-            self.style(s.small + 1, color=MUTED, space_after=2),
-            bold=True, markup=False, keep_with_next=True,
-        )
-        yield self.block(
-            self.doc.disclaimer, self.style(s.small + 0.5, leading=(s.small + 0.5) * 1.45,
-                                            color=MUTED)
-        )
+        return [
+            self.block(
+                self.doc.labels.disclaimer_heading,
+                self.style(s.small + 1, color=MUTED, space_after=2),
+                bold=True, markup=False, keep_with_next=True,
+            ),
+            self.block(
+                self.doc.disclaimer, self.style(s.small + 0.5, leading=(s.small + 0.5) * 1.45,
+                                                color=MUTED)
+            ),
+        ]
 
 
 class _LabelRow(TextBlock):
@@ -593,6 +646,8 @@ class PageFurniture:
     draft_notice: str | None
     page_counter: Callable[[int, int], str]
     margin: float
+    second_notice: tuple[str, Direction] | None = None
+    """A second line in the draft band (bilingual handouts: the notice in English)."""
 
     def draw(self, canv: Canvas, page: int, pages: int) -> None:
         width, height = canv._pagesize
@@ -620,14 +675,19 @@ class PageFurniture:
         if self.reviewed:
             text(self.reviewed, base, at_start=True)
         if self.draft_notice:
-            band = size * 2.2
+            second = self.second_notice
+            band = size * (3.5 if second else 2.2)
             canv.setFillColor(_color("#fff3c4"))
             canv.rect(0, height - band, width, band, stroke=0, fill=1)
-            pieces = resolve([Span(self.draft_notice, True, color="#6b4e00")], self.stack, style)
-            runs = layout_line(pieces, self.direction)
-            w = sum(r[2] for r in runs)
-            draw_line(canv, runs, (width - w) / 2, height - band + size * 0.75,
-                      actual_text(pieces, self.direction, runs))
+            lines = [(self.draft_notice, self.direction, height - band + size * 0.75)]
+            if second:
+                lines = [(self.draft_notice, self.direction, height - band + size * 2.05),
+                         (second[0], second[1], height - band + size * 0.75)]
+            for notice, direction, y in lines:
+                pieces = resolve([Span(notice, True, color="#6b4e00")], self.stack, style)
+                runs = layout_line(pieces, direction)
+                w = sum(r[2] for r in runs)
+                draw_line(canv, runs, (width - w) / 2, y, actual_text(pieces, direction, runs))
         canv.restoreState()
 
 
