@@ -99,8 +99,11 @@ def machine() -> dict[str, Any]:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "kedu"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.split("\n")
     except OSError:
-        commit = ""
+        commit, dirty = "", []
     pandoc = None
     if _installed("pypandoc"):
         import pypandoc
@@ -119,6 +122,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "kedu": kedu_version,
         "git_commit": commit,
+        "uncommitted_kedu_files": [line[3:] for line in dirty if line.strip()],
         "versions": {
             "reportlab": _version("reportlab"),
             "python-docx": _version("python-docx"),
@@ -133,7 +137,12 @@ def machine_text(info: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
     load = info.get("load_average")
     lines = [
-        f"Date: {info['date']}  (kedu {info['kedu']}, commit {info['git_commit']})",
+        f"Date: {info['date']}  (kedu {info['kedu']}, commit {info['git_commit']}"
+        + (
+            f" + uncommitted changes to {len(info['uncommitted_kedu_files'])} kedu files)"
+            if info["uncommitted_kedu_files"]
+            else ")"
+        ),
         f"CPU: {info['cpu_model']}, nproc {info['nproc']}",
         f"Python {info['python']} on {info['platform']}",
         f"Libraries: {versions}",

@@ -514,8 +514,11 @@ def bare_python_docx(content: Content, font: str = "Noto Sans") -> bytes:
     normal.font.size = Pt(11)  # type: ignore[attr-defined]
     document.core_properties.title = content.title
     document.core_properties.language = content.language_tag
+    # Style objects looked up once: python-docx resolves a style *name* with an
+    # XPath search on every add_paragraph, which would make this floor slower.
+    styles = {kind: document.styles[name] for kind, name in _DOCX_STYLES.items()}
     for block in content.blocks:
-        paragraph = document.add_paragraph(style=_DOCX_STYLES[block.kind])
+        paragraph = document.add_paragraph(style=styles[block.kind])
         if block.kind == "item":
             for run in block.term:
                 paragraph.add_run(run.text).bold = True
