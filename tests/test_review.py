@@ -129,6 +129,20 @@ def test_require_reviewed_refuses_drafts(project: Path, capsys: pytest.CaptureFi
     assert not (project / "out" / "ketamine-therapy.ar.json").exists()
 
 
+def test_review_without_article_reviews_every_catalog_of_the_locale(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locales = project / "locales"
+    assert (
+        main(["i18n", "review", "--lang", "zh-Hans", "--by", "Li Wei", "--locales", str(locales)])
+        == 0
+    )
+    assert "zh_Hans/LC_MESSAGES/ketamine-therapy.po: reviewed by Li Wei" in capsys.readouterr().out
+    doc = localize(load_article(_article(project)), "zh_Hans", catalogs=locales)
+    assert doc.review.state == "reviewed"
+    assert main(["i18n", "review", "--lang", "fr", "--by", "X", "--locales", str(locales)]) == 2
+
+
 def test_review_unknown_locale(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from kedu.cli.common import load_articles, locales_option, state
-from kedu.errors import UsageError
-from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore, find_locales_dir
+from kedu.errors import LocaleError, UsageError
+from kedu.localize.catalogs import BUILTIN_STORE, KEDU_DOMAIN, CatalogStore, find_locales_dir
 
 if TYPE_CHECKING:
     from kedu.localize.readability import ReadabilityReport
@@ -195,21 +195,33 @@ def check_command(langs: tuple[str, ...], warnings: bool, locales_dir: Path | No
 @click.option(
     "--date", "when", type=click.DateTime(["%Y-%m-%d"]), help="Review date (default today)."
 )
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
 @locales_option
 def review_command(
     lang: str, reviewer: str, when: object, articles: tuple[Path, ...], locales_dir: Path | None
 ) -> int:
-    """Record that a qualified medical translator reviewed LANG for each ARTICLE."""
+    """Record that a qualified medical translator reviewed LANG (of each ARTICLE, or of
+    every article catalog in the locales folder)."""
     from datetime import datetime
 
+    from kedu.localize.locales import negotiate
     from kedu.localize.workflow import record_review
 
     day = when.date() if isinstance(when, datetime) else date.today()
     loaded = load_articles(articles)
-    store = _store(locales_dir, loaded[0][1].parent)
-    for article, _path in loaded:
-        path = record_review(store, article.id, lang, reviewer, day)
+    store = _store(locales_dir, loaded[0][1].parent if loaded else None)
+    domains = [a.id for a, _ in loaded] or [
+        d
+        for d in store.domains()
+        if d != KEDU_DOMAIN and negotiate(lang, store.locales(d)) is not None
+    ]
+    if not domains:
+        raise LocaleError(
+            f"no article catalog for {lang!r} in {store.root}; available locales: "
+            f"{', '.join(store.locales()) or '(none)'}"
+        )
+    for domain in domains:
+        path = record_review(store, domain, lang, reviewer, day)
         click.echo(f"{path}: reviewed by {reviewer} on {day.isoformat()}")
     return 0
 
