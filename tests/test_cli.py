@@ -313,3 +313,25 @@ def test_real_process_exit_codes(tmp_path: Path) -> None:
 def test_debug_shows_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--debug", "validate", "nope.yaml"]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_full_batch_is_identical_with_one_or_two_jobs(tmp_path: Path) -> None:
+    for jobs in ("1", "2"):
+        args = [
+            "export",
+            str(EXAMPLE),
+            "--all-langs",
+            "--format",
+            "all",
+            "--out",
+            str(tmp_path / jobs),
+            "--jobs",
+            jobs,
+            "-q",
+        ]
+        assert main(args) == 0
+    one = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert len(one) == 21
+    assert one == sorted(p.name for p in (tmp_path / "2").iterdir())
+    for name in one:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name

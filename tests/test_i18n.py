@@ -275,3 +275,20 @@ def test_localized_plain_text_has_no_markup(example: Article) -> None:
     doc = localize(example, "ru", base_dir=EXAMPLE.parent)
     for segment in doc.article.segments():
         assert "**" not in plain_text(segment.text)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt not installed")
+def test_gnu_msgfmt_accepts_every_shipped_catalog() -> None:
+    import subprocess
+
+    from kedu.localize.catalogs import BUILTIN_STORE
+
+    catalogs = sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
+    catalogs += sorted(BUILTIN_STORE.root.glob("*/LC_MESSAGES/*.po"))
+    assert len(catalogs) == 12
+    for po in catalogs:
+        done = subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert "warning" not in done.stderr, done.stderr

@@ -161,3 +161,67 @@ def test_review_unknown_locale(project: Path, capsys: pytest.CaptureFixture[str]
         == 2
     )
     assert "available locales: ar, es, ht, ru, vi, zh_Hans" in capsys.readouterr().err
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
+
+
+def _docx_header_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    return " ".join(p.text for s in document.sections for p in s.header.paragraphs)
+
+
+def test_draft_notice_is_printed_until_reviewed_and_returns_after_a_change(
+    project: Path,
+) -> None:
+    from kedu.localize.catalogs import BUILTIN_STORE
+
+    path = _article(project)
+    locales = project / "locales"
+    out = project / "out"
+    notice = next(
+        m.string
+        for m in read_catalog(BUILTIN_STORE.po_path("es", "kedu"), "es")
+        if m.context == "draft_notice"
+    )
+    assert (
+        notice and notice != "Draft translation, not yet reviewed by a qualified medical translator"
+    )
+    args = [
+        "export",
+        str(path),
+        "--lang",
+        "es",
+        "--format",
+        "pdf,docx",
+        "--out",
+        str(out),
+        "--locales",
+        str(locales),
+        "-q",
+        "--jobs",
+        "1",
+    ]
+
+    assert main(args) == 0
+    words = notice.split()[:4]
+    assert " ".join(words) in " ".join(_pdf_text(out / "ketamine-therapy.es.pdf").split())
+    assert notice in _docx_header_text(out / "ketamine-therapy.es.docx")
+
+    assert (
+        main(["i18n", "review", "--lang", "es", "--by", "Ana Ruiz", "--locales", str(locales)]) == 0
+    )
+    assert main(args) == 0
+    assert " ".join(words) not in " ".join(_pdf_text(out / "ketamine-therapy.es.pdf").split())
+    assert notice not in _docx_header_text(out / "ketamine-therapy.es.docx")
+
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace("Most sessions last", "Most visits last", 1), "utf-8")
+    assert main(["i18n", "update", str(path), "--locales", str(locales)]) == 0
+    assert main([*args, "--allow-partial"]) == 0
+    assert " ".join(words) in " ".join(_pdf_text(out / "ketamine-therapy.es.pdf").split())
