@@ -59,6 +59,7 @@ from kedu.exporters.pdf.document import (
     _canvas_class,
     _color,
     _metadata_text,
+    binary_streams,
     check_glyphs,
     printed_texts,
 )
@@ -594,7 +595,8 @@ def build_bilingual_pdf(
     source = Story(companion, options, source_stack, sizes=sizes, outlines=False)
     story = BilingualStory(target, source, columns).build()
     stamp = art.review_date or date(2000, 1, 1)
-    template.build(story, canvasmaker=_canvas_class(furniture, stamp))
+    with binary_streams():
+        template.build(story, canvasmaker=_canvas_class(furniture, stamp))
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -730,6 +731,25 @@ def _metadata_text(text: str | None) -> str:
     return unicodedata.normalize("NFC", plain_text(text)) if text else ""
 
 
+@contextmanager
+def binary_streams() -> Iterator[None]:
+    """Write streams as binary (Flate only), not ASCII85 over Flate, for one build.
+
+    ASCII85 makes compressed streams a quarter larger and only serves 7-bit
+    transports.  reportlab reads the switch from its global ``rl_config`` while
+    it builds (page contents, images), so it is set for the build and restored
+    after, leaving other reportlab users in the process unaffected.
+    """
+    from reportlab import rl_config
+
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
 def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
     """Lay out and render ``doc``; same input, same bytes."""
     sizes = Sizes.for_options(options.large_print)
@@ -779,5 +799,6 @@ def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story = Story(doc, options, stack).build()
     stamp = art.review_date or date(2000, 1, 1)
-    template.build(story, canvasmaker=_canvas_class(furniture, stamp))
+    with binary_streams():
+        template.build(story, canvasmaker=_canvas_class(furniture, stamp))
     return out.getvalue()
