@@ -387,3 +387,96 @@ def test_importing_kedu_does_not_import_reportlab() -> None:
     assert run.stdout.strip() == "False"
 
 
+
+
+def test_fonts_embed_only_used_glyphs_in_binary_streams() -> None:
+    from reportlab import rl_config
+
+    before = rl_config.useA85
+    data = _pdf("en")
+    assert rl_config.useA85 == before  # set for kedu's build only
+    assert b"ASCII85Decode" not in data
+    for page in _reader(data).pages:
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
+            font = font.get_object()
+            # reportlab's default would reserve codes 32-127 (every ASCII glyph)
+            assert font["/LastChar"] < 90, font["/BaseFont"]
+
+
+def test_other_reportlab_users_of_the_same_font_files_are_independent() -> None:
+    """reportlab shares one font object among all registrations of a face; kedu's
+    own must neither follow nor change another user's settings of the same file."""
+    code = """
+import hashlib, io, sys
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from kedu.exporters.pdf.fonts import family
+from tests.test_pdf import _pdf
+
+def other():
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.setFont("Other", 12)
+    canvas.drawString(72, 72, "Hello")
+    canvas.save()
+    return out.getvalue()
+
+pdfmetrics.registerFont(TTFont("Other", str(family("noto-sans").regular.path)))
+first = other()
+kedu = _pdf("en")
+assert other() == first
+assert pdfmetrics.getFont("Other")._asciiReadable
+sys.stdout.write(hashlib.sha256(kedu).hexdigest())
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    import hashlib
+
+    assert run.stdout == hashlib.sha256(_pdf("en")).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("key", "sample", "rtl"),
+    [
+        ("noto-sans", "Type Away, WAVE: Your careful treatment", None),
+        ("noto-sans", "Người bệnh ị ữ ệ ặ ỗ", None),
+        ("noto-sans-arabic", "هل سيجعلني العلاج بالكيتامين أشعر بالنشوة؟", True),
+        ("wqy-microhei", "氯胺酮治疗会让我感到兴奋吗\uff1f\u201c不会\u201d", None),
+        ("wqy-microhei", "".join(chr(0x4E00 + 3 * i) for i in range(300)), None),  # 2 subsets
+        ("noto-sans", "".join(chr(0x100 + i) for i in range(300)) + " Tệ", None),
+    ],
+)
+def test_text_operators_match_reportlab_shaped_text(key: str, sample: str, rtl: bool) -> None:
+    """kedu writes the operators reportlab's textOut writes for a ShapedStr
+    (kerning, mark offsets, subset changes), without building one."""
+    from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+    from reportlab.pdfgen.canvas import Canvas
+
+    from kedu.exporters.pdf import text as kt
+    from kedu.exporters.pdf.fonts import family, register
+
+    face = family(key).regular
+    name = register(face)
+    size = 11.5
+    shaped = kt.shape(face, sample, rtl)
+    buf = kt._hb_shape(face, sample, rtl)
+    scale = 1000 / kt._upem(face)
+    widths = kt._ttf(face).face.charWidths
+    data = [
+        ShapeData(
+            info.cluster, pos.x_advance * scale, pos.y_advance * scale, pos.x_offset * scale,
+            pos.y_offset * scale, widths.get(ord(ch), pos.x_advance * scale),
+        )
+        for info, pos, ch in zip(buf.glyph_infos, buf.glyph_positions, shaped.text, strict=True)
+    ]
+    reference = Canvas(io.BytesIO())
+    obj = reference.beginText(0, 0)
+    obj.setFont(name, size)
+    obj.textOut(ShapedStr(shaped.text, shapeData=data))
+    expected = obj.getCode()
+    ours = " ".join(["BT 1 0 0 1 0 0 Tm", " ".join(kt._show(Canvas(io.BytesIO()), face, size,
+                                                               shaped)), "ET"])
+    assert ours == expected

@@ -17,29 +17,36 @@ in the order a typesetter would:
    its own direction.  HarfBuzz returns RTL glyphs already in visual order, so
    the text is never reversed twice and Arabic letters join.
 
-Shaped glyphs are handed to reportlab as :class:`ShapedStr`, which draws glyph
-ids with HarfBuzz positions.  Glyphs the font's cmap does not reach (ligatures,
-contextual forms) get a private code point derived from the glyph id only, so
-the PDF bytes never depend on what was drawn earlier in the process.
+Shaped glyphs are written straight into the page's content stream: the glyph
+codes come from reportlab's font subsetting (``TTFont.splitString``) and the
+operators are the ones reportlab writes for a ``ShapedStr`` — a ``Tj`` when
+every glyph sits at its nominal advance, a ``TJ`` array with kerning and
+offsets otherwise — without building a ``ShapedStr`` and a text object per run.
+Glyphs the font's cmap does not reach (ligatures, contextual forms) get a
+private code point derived from the glyph id only, so the PDF bytes never
+depend on what was drawn earlier in the process.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any, Literal
+from itertools import groupby
+from typing import Any, Literal, NamedTuple
 
 from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.platypus import Flowable
 
 from kedu.exporters.pdf.fonts import Face, FontStack, is_cjk, register
 
 __all__ = [
-    "Line", "Span", "Style", "TextBlock", "actual_text", "draw_line", "layout_line", "shape",
+    "Line", "Shaped", "Span", "Style", "TextBlock", "actual_text", "draw_line", "layout_line",
+    "shape",
 ]
 
 Direction = Literal["ltr", "rtl"]
@@ -51,6 +58,7 @@ _PRIVATE_BMP_SIZE = 0x1900
 _PRIVATE_PLANE = 0xF0000
 _LATIN_FEATURES = {"liga": False, "clig": False, "kern": True}
 _COMPLEX_FEATURES: dict[str, bool] = {"kern": True}
+_SIMPLE_SCRIPTS = frozenset(("Latn", "Cyrl", "Grek", "Zyyy", "Zinh", "Hani"))
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,18 @@ def _upem(face: Face) -> int:
     return int(_hb_font(face).face.upem)
 
 
+@cache
+def _ttf(face: Face) -> Any:
+    """reportlab's TTFont for ``face``, registered."""
+    return pdfmetrics.getFont(register(face))
+
+
+@cache
+def _glyph_chars(face: Face) -> dict[int, str]:
+    """Glyph id → the character reportlab draws it with (see :func:`_char_for_glyph`)."""
+    return {}
+
+
 def _char_for_glyph(face: Face, gid: int) -> int:
     """The code point reportlab should use for ``gid`` in this face.
 
@@ -110,7 +130,7 @@ def _char_for_glyph(face: Face, gid: int) -> int:
     the glyph id only.  Lines holding such glyphs also carry their logical text
     as /ActualText, so copying and screen readers get real letters.
     """
-    ttf = pdfmetrics.getFont(register(face))
+    ttf = _ttf(face)
     chars = ttf.face.glyphToChar.get(gid)
     if chars:
         return int(min(chars))
@@ -126,49 +146,100 @@ def _glyph_advance(face: Face, gid: int) -> float:
     return float(_hb_font(face).get_glyph_h_advance(gid)) * 1000 / _upem(face)
 
 
-@lru_cache(maxsize=200_000)
-def shape(face: Face, text: str, rtl: bool | None = None) -> tuple[ShapedStr, float]:
-    """Shape ``text`` (logical order) in ``face``; return glyphs in visual order and
-    the advance width in thousandths of the font size.
+Glyph = tuple[float, float, float]
+"""Per glyph, in thousandths of the font size: the shift before it (``-x_offset``),
+the correction after it (nominal width minus HarfBuzz advance, plus ``x_offset``),
+and its ``y_offset``.  These are the numbers reportlab derives from a ``ShapedStr``."""
 
-    ``rtl`` forces the direction (from the bidi level); ``None`` lets HarfBuzz
-    guess it from the script, which is what measuring needs.
+
+class Shaped(NamedTuple):
+    """A shaped run: glyphs in visual order and how to place them.
+
+    ``text`` holds one character per glyph (the code point reportlab's subset
+    maps to it); ``glyphs`` is ``None`` when every glyph sits at its nominal
+    advance without offsets, so the run prints as one plain string.
     """
+
+    text: str
+    advance: float
+    glyphs: tuple[Glyph, ...] | None
+
+
+def _hb_shape(face: Face, text: str, rtl: bool | None) -> Any:
     import uharfbuzz as hb
 
-    font = _hb_font(face)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
     if rtl is not None:
         buf.direction = "rtl" if rtl else "ltr"
-    complex_script = buf.script not in ("Latn", "Cyrl", "Grek", "Zyyy", "Zinh", "Hani")
-    hb.shape(font, buf, _COMPLEX_FEATURES if complex_script else _LATIN_FEATURES)
+    features = _LATIN_FEATURES if buf.script in _SIMPLE_SCRIPTS else _COMPLEX_FEATURES
+    hb.shape(_hb_font(face), buf, features)
+    return buf
+
+
+@lru_cache(maxsize=200_000)
+def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
+    buf = _hb_shape(face, text, rtl)
     scale = 1000 / _upem(face)
+    known = _glyph_chars(face)
+    widths = _ttf(face).face.charWidths
     chars: list[str] = []
-    data: list[ShapeData] = []
+    glyphs: list[Glyph] = []
+    plain = True
     total = 0.0
-    ttf = pdfmetrics.getFont(register(face))
     for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
-        uchar = _char_for_glyph(face, info.codepoint)
-        chars.append(chr(uchar))
+        gid = info.codepoint
+        char = known.get(gid)
+        if char is None:
+            char = known[gid] = chr(_char_for_glyph(face, gid))
+        chars.append(char)
         advance = pos.x_advance * scale
         total += advance
-        data.append(
-            ShapeData(
-                info.cluster,
-                advance,
-                pos.y_advance * scale,
-                pos.x_offset * scale,
-                pos.y_offset * scale,
-                ttf.face.charWidths.get(uchar, advance),
-            )
-        )
-    return ShapedStr("".join(chars), shapeData=data), total
+        x_offset = pos.x_offset * scale
+        y_offset = pos.y_offset * scale
+        glyph = (-x_offset, widths.get(ord(char), advance) - advance + x_offset, y_offset)
+        if plain and (glyph[0] or glyph[1] or y_offset):
+            plain = False
+        glyphs.append(glyph)
+    return Shaped("".join(chars), total, None if plain else tuple(glyphs))
+
+
+@lru_cache(maxsize=200_000)
+def _advance(face: Face, text: str) -> float:
+    """The advance of ``text`` in thousandths of the font size (what measuring needs)."""
+    buf = _hb_shape(face, text, None)
+    scale = 1000 / _upem(face)
+    total = 0.0
+    for pos in buf.glyph_positions:
+        total += pos.x_advance * scale
+    return total
+
+
+class _ShapeCache:
+    """:func:`shape`, with ``cache_clear()`` forgetting every shaping result
+    (drawn runs and measured words), as a process meeting new text would."""
+
+    def __call__(self, face: Face, text: str, rtl: bool | None = None) -> Shaped:
+        """Shape ``text`` (logical order) in ``face``: glyphs in visual order and
+        the advance width in thousandths of the font size.
+
+        ``rtl`` forces the direction (from the bidi level); ``None`` lets
+        HarfBuzz guess it from the script, which is what measuring needs.
+        """
+        return _shape(face, text, rtl)
+
+    @staticmethod
+    def cache_clear() -> None:
+        _shape.cache_clear()
+        _advance.cache_clear()
+
+
+shape = _ShapeCache()
 
 
 def width_of(style: Style, text: str) -> float:
-    return shape(style.face, text)[1] * style.size / 1000
+    return _advance(style.face, text) * style.size / 1000
 
 
 # --- line breaking -------------------------------------------------------------------------
@@ -180,6 +251,10 @@ _NO_BREAK_BEFORE = frozenset(
 _NO_BREAK_AFTER = frozenset(
     "\uff08\u300c\u300e\u3010\u3014\u3008\u300a\u201c\u2018([{"
 )
+# Text without CJK characters breaks only after a space (other than a no-break
+# space) and after a hyphen between letters; a regex finds both.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+_AFTER_SPACE = re.compile(r"(?<=[^\S\xa0])(?=\S)|(?<=-)(?=\S)")
 
 
 def _break_before(prev: str, cur: str, prev2: str) -> bool:
@@ -195,23 +270,44 @@ def _break_before(prev: str, cur: str, prev2: str) -> bool:
     return prev == "-" and prev2.isalpha() and cur.isalpha()
 
 
+def _breaks(text: str) -> list[int]:
+    """Offsets in ``text`` where a line may start (as :func:`_break_before` decides)."""
+    if _CJK.search(text) is None:
+        out = []
+        for m in _AFTER_SPACE.finditer(text):
+            i = m.start()
+            if text[i - 1] != "-" or (i >= 2 and text[i - 2].isalpha() and text[i].isalpha()):
+                out.append(i)
+        return out
+    return [
+        i for i in range(1, len(text))
+        if _break_before(text[i - 1], text[i], text[i - 2] if i >= 2 else "")
+    ]
+
+
 def _tokens(pieces: Sequence[Piece]) -> list[list[Piece]]:
     """Cut pieces into unbreakable tokens; trailing spaces stay on their token."""
+    breaks = _breaks("".join(text for _, text in pieces))
+    breaks.append(-1)  # sentinel: never reached
     tokens: list[list[Piece]] = []
     current: list[Piece] = []
-    prev2 = prev = ""
+    k = 0
+    next_break = breaks[0]
+    offset = 0
     for style, text in pieces:
-        start = 0
-        for i, ch in enumerate(text):
-            if prev and _break_before(prev, ch, prev2):
-                if i > start:
-                    current.append((style, text[start:i]))
-                if current:
-                    tokens.append(current)
-                current, start = [], i
-            prev2, prev = prev, ch
-        if start < len(text):
-            current.append((style, text[start:]))
+        end = offset + len(text)
+        start = offset
+        while 0 <= next_break < end:
+            if next_break > start:
+                current.append((style, text[start - offset:next_break - offset]))
+            if current:
+                tokens.append(current)
+            current, start = [], next_break
+            k += 1
+            next_break = breaks[k]
+        if start < end:
+            current.append((style, text[start - offset:]))
+        offset = end
     if current:
         tokens.append(current)
     return tokens
@@ -257,30 +353,53 @@ def _split_long(token: list[Piece], width: float) -> list[list[Piece]]:
     return chunks
 
 
+def _measured(token: list[Piece]) -> tuple[list[float], float, float]:
+    """A token's piece widths, its width, and its width without trailing spaces."""
+    widths = [width_of(style, text) for style, text in token]
+    width = sum(widths)
+    last = token[-1][1]
+    if not last or not last[-1].isspace():
+        return widths, width, width
+    return widths, width, _pieces_width(_rstrip(token))
+
+
+def _line(pieces: list[Piece], widths: list[float]) -> Line | None:
+    """The finished line: trailing spaces dropped, width summed piece by piece."""
+    if pieces and pieces[-1][1] and not pieces[-1][1][-1].isspace():
+        return Line(tuple(pieces), sum(widths))
+    trimmed = _rstrip(pieces)
+    if not trimmed:
+        return None
+    n = len(trimmed) - 1
+    return Line(tuple(trimmed), sum([*widths[:n], width_of(*trimmed[n])]))
+
+
 def break_lines(pieces: Sequence[Piece], width: float) -> list[Line]:
     """Greedy line filling over tokens measured in logical order."""
     lines: list[Line] = []
     line: list[Piece] = []
+    line_widths: list[float] = []
     line_width = 0.0
     queue = _tokens(pieces)
+    queue.reverse()
     while queue:
-        token = queue.pop(0)
-        token_width = _pieces_width(token)
-        trimmed_width = _pieces_width(_rstrip(token))
+        token = queue.pop()
+        token_widths, token_width, trimmed_width = _measured(token)
         if line and line_width + trimmed_width > width:
-            trimmed = _rstrip(line)
-            lines.append(Line(tuple(trimmed), _pieces_width(trimmed)))
-            line, line_width = [], 0.0
+            done = _line(line, line_widths)
+            lines.append(done if done is not None else Line((), 0))
+            line, line_widths, line_width = [], [], 0.0
         if not line and trimmed_width > width:
             parts = _split_long(token, width)
-            queue[0:0] = parts[1:]
+            queue.extend(reversed(parts[1:]))
             token = parts[0]
-            token_width = _pieces_width(token)
+            token_widths, token_width, _ = _measured(token)
         line.extend(token)
+        line_widths.extend(token_widths)
         line_width += token_width
-    trimmed = _rstrip(line)
-    if trimmed:
-        lines.append(Line(tuple(trimmed), _pieces_width(trimmed)))
+    done = _line(line, line_widths)
+    if done is not None:
+        lines.append(done)
     return lines
 
 
@@ -311,13 +430,22 @@ def _levels(text: str, base_rtl: bool) -> list[int]:
 
 
 _EMBEDDING_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NO_CONTROLS = str.maketrans(dict.fromkeys(_EMBEDDING_CONTROLS))
+# Every character of bidi class R, AL, RLE, RLO or RLI lies in these blocks
+# (checked against the whole of Unicode 14); most text has none of them.
+_RTL_BLOCKS = re.compile(
+    "[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefe"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 
 
 def _has_rtl(text: str) -> bool:
+    if _RTL_BLOCKS.search(text) is None:
+        return False
     return any(unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI") for ch in text)
 
 
-VisualRun = tuple[Style, ShapedStr, float]
+VisualRun = tuple[Style, Shaped, float]
 
 
 def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun]:
@@ -367,9 +495,9 @@ def actual_text(pieces: Sequence[Piece], direction: Direction,
                 runs: Sequence[VisualRun]) -> str | None:
     """The logical text of a line whose glyphs do not spell it: right-to-left
     text, or letters the font builds from a base and a mark (Vietnamese ị)."""
-    text = "".join(ch for _, t in pieces for ch in t if ch not in _EMBEDDING_CONTROLS)
+    text = "".join(t for _, t in pieces).translate(_NO_CONTROLS)
     if direction != "rtl" and not _has_rtl(text):
-        glyphs = "".join(str(shaped) for _, shaped, _ in runs)
+        glyphs = "".join(shaped.text for _, shaped, _ in runs)
         if glyphs == unicodedata.normalize("NFC", text):
             return None
     return text
@@ -385,14 +513,106 @@ def _merge(pieces: Sequence[Piece]) -> list[Piece]:
     return out
 
 
-def _shape_run(style: Style, text: str, rtl: bool | None) -> tuple[ShapedStr, float]:
-    shaped, advance = shape(style.face, text, rtl)
-    return shaped, advance * style.size / 1000
+def _shape_run(style: Style, text: str, rtl: bool | None) -> tuple[Shaped, float]:
+    shaped = _shape(style.face, text, rtl)
+    return shaped, shaped.advance * style.size / 1000
 
 
 @cache
 def color(value: str) -> Color:
     return HexColor(value)
+
+
+@cache
+def _fill_op(value: str) -> str:
+    """The operator a text object writes for ``setFillColor(color(value))``."""
+    c = color(value)
+    return f"{fp_str(c.red, c.green, c.blue)} rg"
+
+
+@cache
+def _font_op_tail(size: float) -> str:
+    """What follows the font name in reportlab's ``Tf`` (leading 1.2 times the size)."""
+    return f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
+_ESCAPES = {i: escapePDF(bytes([i])) for i in range(256)}
+
+
+def _escape(codes: bytes) -> str:
+    return codes.decode("latin-1").translate(_ESCAPES)
+
+
+def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
+    """Text-showing operators for one run, byte for byte what reportlab's
+    ``PDFTextObject.textOut`` writes for the equivalent ``ShapedStr``."""
+    font = _ttf(face)
+    doc = canv._doc
+    tail = _font_op_tail(size)
+    code: list[str] = []
+    glyphs = shaped.glyphs if font.shapable else None
+    chunks = font.splitString(shaped.text, doc)
+    if glyphs is None:
+        for subset, codes in chunks:
+            code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+            code.append(f"({_escape(codes)}) Tj")
+        return code
+    # reportlab's textobject._formatText for a ShapedStr, including how its
+    # setRise() replaces a just-written "Ts" without updating the rise.
+    rise: float = 0
+
+    def set_rise(value: float) -> None:
+        nonlocal rise
+        op = f"{fp_str(value)} Ts"
+        if code[-1].endswith(" Ts"):
+            code[-1] = op
+        else:
+            rise = value
+            code.append(op)
+
+    start = 0
+    for subset, codes in chunks:
+        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+        items: list[float | bytes] = []
+        begun = False
+        for i in range(len(codes) + 1):
+            if i < len(codes):
+                before, after, y_offset = glyphs[start + i]
+                r = 0 + size * y_offset / 1000
+                end = False
+            else:
+                r, end = 0.0, True
+            if not begun or end or r != rise:
+                if begun:
+                    parts = [
+                        v
+                        for v in (
+                            f"({_escape(b''.join(g))})" if is_bytes else fp_str(sum(g))  # type: ignore[arg-type]
+                            for is_bytes, g in groupby(
+                                filter(None, items), lambda x: isinstance(x, bytes)
+                            )
+                        )
+                        if v != "0"
+                    ]
+                    if len(parts) == 1 and parts[0].startswith("("):
+                        code.append(f"{parts[0]} Tj")
+                    else:
+                        code.append(f"[{' '.join(parts)}] TJ")
+                    if rise != 0:
+                        set_rise(0)
+                    if end:
+                        break
+                if r != rise:
+                    set_rise(r)
+                begun = True
+                items = []
+            items.append(before)
+            items.append(codes[i:i + 1])
+            items.append(after)
+        if rise != 0:
+            set_rise(0)
+        start += len(codes)
+    return code
 
 
 def draw_line(
@@ -404,22 +624,21 @@ def draw_line(
     /ActualText span: extraction then yields words in reading order rather than
     the visual order of right-to-left glyphs.
     """
+    assert canv.bottomup
+    out = canv._code
     if actual_text is not None:
         encoded = ("\ufeff" + actual_text).encode("utf-16-be").hex().upper()
-        canv._code.append(f"/Span <</ActualText <{encoded}>>> BDC")
+        out.append(f"/Span <</ActualText <{encoded}>>> BDC")
     for style, shaped, width in runs:
-        name = register(style.face)
-        text = canv.beginText(x, y)
-        text.setFont(name, style.size)
-        text.setFillColor(color(style.color))
-        if style.face.synthetic_bold:
+        face = style.face
+        head = f"BT 1 0 0 1 {fp_str(x, y)} Tm {_fill_op(style.color)}"
+        if face.synthetic_bold:
             canv.saveState()
             canv.setStrokeColor(color(style.color))
             canv.setLineWidth(style.size * 0.035)
-            text.setTextRenderMode(2)
-        text.textOut(shaped)
-        canv.drawText(text)
-        if style.face.synthetic_bold:
+            head += " 2 Tr"
+        out.append(" ".join([head, *_show(canv, face, style.size, shaped), "ET"]))
+        if face.synthetic_bold:
             canv.restoreState()
         if style.href:
             canv.saveState()
@@ -436,7 +655,7 @@ def draw_line(
             )
         x += width
     if actual_text is not None:
-        canv._code.append("EMC")
+        out.append("EMC")
     return x
 
 
