@@ -33,8 +33,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
 from itertools import groupby
+from operator import add
 from typing import Any, Literal, NamedTuple
 
 from reportlab.lib.colors import Color, HexColor
@@ -158,11 +159,40 @@ class Shaped(NamedTuple):
     ``text`` holds one character per glyph (the code point reportlab's subset
     maps to it); ``glyphs`` is ``None`` when every glyph sits at its nominal
     advance without offsets, so the run prints as one plain string.
+
+    ``kerns`` serves runs that are moved only horizontally (kerning): the
+    numbers of the ``TJ`` array, each after the glyph at its index
+    (``-1``: before the first), as reportlab formats them.  ``None`` when a glyph
+    is raised or lowered (marks): such runs take the general path.
     """
 
     text: str
     advance: float
     glyphs: tuple[Glyph, ...] | None
+    kerns: tuple[tuple[int, str], ...] | None = None
+
+
+def _kerns(glyphs: Sequence[Glyph]) -> tuple[tuple[int, str], ...] | None:
+    """The ``TJ`` numbers of a run without vertical offsets (see :class:`Shaped`).
+
+    reportlab drops zero adjustments, sums the ones that meet between two
+    glyphs (after one, before the next) and leaves out sums it prints as "0",
+    though such a sum still ends the string before it.  The sum is taken in
+    reportlab's order (``0 + after + before``), which adding skipped zeros
+    would not change.
+    """
+    if any(y for _, _, y in glyphs):
+        return None
+    out: list[tuple[int, str]] = []
+    if glyphs[0][0]:
+        out.append((-1, fp_str(glyphs[0][0])))
+    last = len(glyphs) - 1
+    for i, (_, after, _) in enumerate(glyphs):
+        before = glyphs[i + 1][0] if i < last else 0.0
+        if after or before:
+            out.append((i, fp_str(0 + after + before) if after and before
+                        else fp_str(after or before)))
+    return tuple(out)
 
 
 def _hb_shape(face: Face, text: str, rtl: bool | None) -> Any:
@@ -183,26 +213,35 @@ def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
     buf = _hb_shape(face, text, rtl)
     scale = 1000 / _upem(face)
     known = _glyph_chars(face)
+    gids = [info.codepoint for info in buf.glyph_infos]
+    try:
+        chars = "".join(map(known.__getitem__, gids))
+    except KeyError:
+        for gid in gids:
+            if gid not in known:
+                known[gid] = chr(_char_for_glyph(face, gid))
+        chars = "".join(map(known.__getitem__, gids))
+    # GlyphPosition.position is (x_offset, y_offset, x_advance, y_advance).
+    positions = [pos.position for pos in buf.glyph_positions]
+    advances = [p[2] * scale for p in positions]
+    total = reduce(add, advances, 0.0)  # in order, as reportlab adds them
     widths = _ttf(face).face.charWidths
-    chars: list[str] = []
-    glyphs: list[Glyph] = []
-    plain = True
-    total = 0.0
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
-        gid = info.codepoint
-        char = known.get(gid)
-        if char is None:
-            char = known[gid] = chr(_char_for_glyph(face, gid))
-        chars.append(char)
-        advance = pos.x_advance * scale
-        total += advance
-        x_offset = pos.x_offset * scale
-        y_offset = pos.y_offset * scale
-        glyph = (-x_offset, widths.get(ord(char), advance) - advance + x_offset, y_offset)
-        if plain and (glyph[0] or glyph[1] or y_offset):
-            plain = False
-        glyphs.append(glyph)
-    return Shaped("".join(chars), total, None if plain else tuple(glyphs))
+    if not any(p[0] or p[1] for p in positions):
+        nominal = [
+            widths.get(code, advance) - advance
+            for code, advance in zip(map(ord, chars), advances, strict=True)
+        ]
+        if not any(nominal):
+            return Shaped(chars, total, None)
+        glyphs = [(-0.0, after + 0.0, 0.0) for after in nominal]
+    else:
+        glyphs = []
+        for code, advance, p in zip(map(ord, chars), advances, positions, strict=True):
+            x_offset = p[0] * scale
+            glyphs.append(
+                (-x_offset, widths.get(code, advance) - advance + x_offset, p[1] * scale)
+            )
+    return Shaped(chars, total, tuple(glyphs), _kerns(glyphs))
 
 
 @lru_cache(maxsize=200_000)
@@ -210,10 +249,7 @@ def _advance(face: Face, text: str) -> float:
     """The advance of ``text`` in thousandths of the font size (what measuring needs)."""
     buf = _hb_shape(face, text, None)
     scale = 1000 / _upem(face)
-    total = 0.0
-    for pos in buf.glyph_positions:
-        total += pos.x_advance * scale
-    return total
+    return reduce(add, [pos.x_advance * scale for pos in buf.glyph_positions], 0.0)
 
 
 class _ShapeCache:
@@ -355,6 +391,13 @@ def _split_long(token: list[Piece], width: float) -> list[list[Piece]]:
 
 def _measured(token: list[Piece]) -> tuple[list[float], float, float]:
     """A token's piece widths, its width, and its width without trailing spaces."""
+    if len(token) == 1:  # most tokens: one word of one style
+        style, text = token[0]
+        w = width_of(style, text)
+        if not text[-1].isspace():
+            return [w], w, w
+        stripped = text.rstrip()
+        return [w], w, width_of(style, stripped) if stripped else 0
     widths = [width_of(style, text) for style, text in token]
     width = sum(widths)
     last = token[-1][1]
@@ -543,6 +586,18 @@ def _escape(codes: bytes) -> str:
     return codes.decode("latin-1").translate(_ESCAPES)
 
 
+def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
+    """``font.splitString(text, doc)``, without its per-character loop when every
+    character already has a code in the document's first subset."""
+    state = font.state.get(doc)
+    if state is not None:
+        try:
+            return [(0, bytes(map(state.assignments.__getitem__, map(ord, text))))]
+        except (KeyError, ValueError):  # a new character, or a code past 255
+            pass
+    return font.splitString(text, doc)  # type: ignore[no-any-return]
+
+
 def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
     """Text-showing operators for one run, byte for byte what reportlab's
     ``PDFTextObject.textOut`` writes for the equivalent ``ShapedStr``."""
@@ -550,12 +605,32 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
     doc = canv._doc
     tail = _font_op_tail(size)
     code: list[str] = []
-    glyphs = shaped.glyphs if font.shapable else None
-    chunks = font.splitString(shaped.text, doc)
+    shapable = font.shapable
+    glyphs = shaped.glyphs if shapable else None
+    chunks = _split(font, shaped.text, doc)
     if glyphs is None:
         for subset, codes in chunks:
             code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
             code.append(f"({_escape(codes)}) Tj")
+        return code
+    kerns = shaped.kerns
+    if kerns is not None and len(chunks) == 1:
+        subset, codes = chunks[0]
+        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+        parts: list[str] = []
+        start = 0
+        for i, number in kerns:
+            if i >= 0:
+                parts.append(f"({_escape(codes[start:i + 1])})")
+                start = i + 1
+            if number != "0":
+                parts.append(number)
+        if start < len(codes):
+            parts.append(f"({_escape(codes[start:])})")
+        if len(parts) == 1 and parts[0].startswith("("):
+            code.append(f"{parts[0]} Tj")
+        else:
+            code.append(f"[{' '.join(parts)}] TJ")
         return code
     # reportlab's textobject._formatText for a ShapedStr, including how its
     # setRise() replaces a just-written "Ts" without updating the rise.
