@@ -185,14 +185,20 @@ def _kerns(glyphs: Sequence[Glyph]) -> tuple[tuple[int, str], ...] | None:
         return None
     out: list[tuple[int, str]] = []
     if glyphs[0][0]:
-        out.append((-1, fp_str(glyphs[0][0])))
+        out.append((-1, _number(glyphs[0][0])))
     last = len(glyphs) - 1
     for i, (_, after, _) in enumerate(glyphs):
         before = glyphs[i + 1][0] if i < last else 0.0
         if after or before:
-            out.append((i, fp_str(0 + after + before) if after and before
-                        else fp_str(after or before)))
+            out.append((i, _number(0 + after + before) if after and before
+                        else _number(after or before)))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float) -> str:
+    """``fp_str(value)``: kerning values repeat, their formatting need not."""
+    return fp_str(value)  # type: ignore[no-any-return]
 
 
 def _hb_shape(face: Face, text: str, rtl: bool | None) -> Any:
@@ -233,7 +239,11 @@ def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
         ]
         if not any(nominal):
             return Shaped(chars, total, None)
+        # Kerning only: a number after each glyph whose advance differs from
+        # its nominal width (what _kerns() finds, without scanning every glyph).
         glyphs = [(-0.0, after + 0.0, 0.0) for after in nominal]
+        kerns = tuple((i, _number(after + 0.0)) for i, after in enumerate(nominal) if after)
+        return Shaped(chars, total, tuple(glyphs), kerns)
     else:
         glyphs = []
         for code, advance, p in zip(map(ord, chars), advances, positions, strict=True):
