@@ -279,6 +279,7 @@ class _ShapeCache:
     def cache_clear() -> None:
         _shape.cache_clear()
         _advance.cache_clear()
+        _placement.cache_clear()
 
 
 shape = _ShapeCache()
@@ -596,6 +597,70 @@ def _escape(codes: bytes) -> str:
     return codes.decode("latin-1").translate(_ESCAPES)
 
 
+Placement = tuple[tuple[str, tuple[str | tuple[int, int], ...]], ...]
+
+
+@lru_cache(maxsize=20_000)
+def _placement(shaped: Shaped, size: float) -> Placement:
+    """The operators reportlab's ``_formatText`` writes for a one-subset
+    ``ShapedStr`` at ``size``, with glyph ranges ``(start, end)`` where the
+    strings go (their codes belong to the document): ``("Tj", (range,))``,
+    ``("TJ", parts)`` or ``("Ts", (operator,))``.  Includes how reportlab's
+    setRise() replaces a just-written "Ts" without updating the rise."""
+    glyphs = shaped.glyphs
+    assert glyphs is not None
+    code: list[tuple[str, tuple[str | tuple[int, int], ...]]] = []
+    rise: float = 0
+
+    def set_rise(value: float) -> None:
+        nonlocal rise
+        op = ("Ts", (f"{fp_str(value)} Ts",))
+        if code and code[-1][0] == "Ts":
+            code[-1] = op
+        else:
+            rise = value
+            code.append(op)
+
+    items: list[float | tuple[int]] = []
+    begun = False
+    for i in range(len(glyphs) + 1):
+        if i < len(glyphs):
+            before, after, y_offset = glyphs[i]
+            r = 0 + size * y_offset / 1000
+            end = False
+        else:
+            r, end = 0.0, True
+        if not begun or end or r != rise:
+            if begun:
+                parts: list[str | tuple[int, int]] = []
+                for is_glyph, group in groupby(
+                    filter(None, items), lambda x: isinstance(x, tuple)
+                ):
+                    if is_glyph:
+                        indices = [g[0] for g in group]  # type: ignore[index]
+                        parts.append((indices[0], indices[-1] + 1))
+                    else:
+                        number = fp_str(sum(group))  # type: ignore[arg-type]
+                        if number != "0":
+                            parts.append(number)
+                if len(parts) == 1 and not isinstance(parts[0], str):
+                    code.append(("Tj", tuple(parts)))
+                else:
+                    code.append(("TJ", tuple(parts)))
+                if rise != 0:
+                    set_rise(0)
+                if end:
+                    break
+            if r != rise:
+                set_rise(r)
+            begun = True
+            items = []
+        items.append(before)
+        items.append((i,))
+        items.append(after)
+    return tuple(code)
+
+
 def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
     """``font.splitString(text, doc)``, without its per-character loop when every
     character already has a code in the document's first subset."""
@@ -641,6 +706,18 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
             code.append(f"{parts[0]} Tj")
         else:
             code.append(f"[{' '.join(parts)}] TJ")
+        return code
+    if len(chunks) == 1:  # raised or lowered marks (Arabic, stacked accents)
+        subset, codes = chunks[0]
+        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+        for kind, ops in _placement(shaped, size):
+            if kind == "Ts":
+                code.append(ops[0])  # type: ignore[arg-type]
+                continue
+            strings = [
+                op if isinstance(op, str) else f"({_escape(codes[op[0]:op[1]])})" for op in ops
+            ]
+            code.append(f"{strings[0]} Tj" if kind == "Tj" else f"[{' '.join(strings)}] TJ")
         return code
     # reportlab's textobject._formatText for a ShapedStr, including how its
     # setRise() replaces a just-written "Ts" without updating the rise.
