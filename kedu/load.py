@@ -27,8 +27,13 @@ ARTICLE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 _SECTION_TYPES = ("prose", "list", "faq", "callout", "image", "call_to_action")
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (the later one would silently win)."""
+# libyaml's C loader when PyYAML was built with it (the wheels are): same safe
+# constructors, about five times faster on an article.
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """Safe loader that refuses duplicate keys (the later one would silently win)."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
