@@ -163,7 +163,7 @@ def machine_text(info: dict[str, Any]) -> str:
 
 def localized(settings: Settings) -> Any:
     from kedu.load import load_article
-    from kedu.localize import localize
+    from kedu.localization import localize
 
     article = load_article(settings.article)
     return localize(article, settings.lang, base_dir=settings.article.parent)

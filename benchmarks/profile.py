@@ -33,7 +33,7 @@ TARGETS = ("pdf", "docx", "bare-pdf", "bare-docx", "weasyprint")
 def contender(target: str, article: Path, lang: str) -> Callable[[], object]:
     from kedu.exporters import ExportOptions, get_exporter
     from kedu.load import load_article
-    from kedu.localize import localize
+    from kedu.localization import localize
 
     doc = localize(load_article(article), lang, base_dir=article.parent)
     content = content_of(doc)

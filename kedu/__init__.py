@@ -3,7 +3,7 @@
 The pipeline, in the order data flows::
 
     load_article(path)            # kedu.load      YAML/JSON → typed Article
-    localize(article, "es")       # kedu.localize  catalogs  → LocalizedArticle
+    localize(article, "es")       # kedu.localization  catalogs → LocalizedArticle
     export(doc, "pdf")            # kedu.exporters LocalizedArticle → bytes
     write_atomic(path, data)      # kedu.write     bytes → file, never half-written
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from kedu.importers import import_article
     from kedu.jobs import ExportJob, JobResult
     from kedu.load import load_article
-    from kedu.localize import available_locales, localize
+    from kedu.localization import available_locales, localize
     from kedu.models import Article, LocalizedArticle
     from kedu.write import write_atomic
 
@@ -50,8 +50,8 @@ _LAZY = {
     "LocalizedArticle": "kedu.models",
     "ExportOptions": "kedu.exporters",
     "load_article": "kedu.load",
-    "localize": "kedu.localize",
-    "available_locales": "kedu.localize",
+    "localize": "kedu.localization",
+    "available_locales": "kedu.localization",
     "export": "kedu.api",
     "export_many": "kedu.api",
     "ExportJob": "kedu.jobs",

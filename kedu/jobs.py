@@ -79,7 +79,7 @@ def output_name(
 def run_job(job: ExportJob) -> JobResult:
     """Make the document of ``job``.  Never raises: failures come back in the result."""
     from kedu.exporters import get_exporter
-    from kedu.localize import localize
+    from kedu.localization import localize
 
     started = time.perf_counter()
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from kedu.localize import available_locales, localize
-from kedu.localize.locales import negotiate
-from kedu.localize.readability import ReadabilityReport, readability
+from kedu.localization import available_locales, localize
+from kedu.localization.locales import negotiate
+from kedu.localization.readability import ReadabilityReport, readability
 from kedu.models.article import Article
 
 

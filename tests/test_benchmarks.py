@@ -33,7 +33,7 @@ from benchmarks.harness import (
     size_rows,
 )
 from kedu.load import parse_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models.localized import LocalizedArticle
 
 TINY = """

@@ -1,4 +1,4 @@
-"""Translation quality checks (kedu.localize.checks)."""
+"""Translation quality checks (kedu.localization.checks)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore
-from kedu.localize.checks import Finding, check_catalog, check_store
+from kedu.localization.catalogs import BUILTIN_STORE, CatalogStore
+from kedu.localization.checks import Finding, check_catalog, check_store
 
 SHIPPED_LOCALES = ["es", "ht", "vi", "ru", "ar", "zh_Hans"]
 

@@ -33,7 +33,7 @@ from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.docx.language import word_language_id
 from kedu.exporters.docx.styles import CALLOUT_STYLES, S
 from kedu.load import load_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models.article import (
     Article,
     CalloutSection,

@@ -26,7 +26,7 @@ from kedu.errors import ExportError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.docx.styles import S
 from kedu.load import load_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models.article import (
     Article,
     CalloutSection,

@@ -11,16 +11,16 @@ import pytest
 from kedu.cli import main
 from kedu.errors import LocaleError, MissingTranslationError
 from kedu.load import load_article
-from kedu.localize import localize
-from kedu.localize.catalogs import (
+from kedu.localization import localize
+from kedu.localization.catalogs import (
     BUILTIN_STORE,
     CatalogStore,
     po_bytes,
     read_catalog,
     write_catalog,
 )
-from kedu.localize.extract import article_template
-from kedu.localize.workflow import extract_templates, init_catalog, update_catalogs
+from kedu.localization.extract import article_template
+from kedu.localization.workflow import extract_templates, init_catalog, update_catalogs
 from kedu.models import Article, plain_text
 from tests.conftest import EXAMPLE, LOCALES, SHIPPED_LOCALES
 
@@ -264,8 +264,8 @@ def test_compile_writes_mo(project: Path) -> None:
 
 
 def test_kedu_labels_template_is_current() -> None:
-    from kedu.localize.catalogs import BUILTIN_STORE
-    from kedu.localize.extract import labels_template
+    from kedu.localization.catalogs import BUILTIN_STORE
+    from kedu.localization.extract import labels_template
 
     shipped = BUILTIN_STORE.template_path("kedu").read_bytes()
     assert po_bytes(labels_template()) == shipped
@@ -281,7 +281,7 @@ def test_localized_plain_text_has_no_markup(example: Article) -> None:
 def test_gnu_msgfmt_accepts_every_shipped_catalog() -> None:
     import subprocess
 
-    from kedu.localize.catalogs import BUILTIN_STORE
+    from kedu.localization.catalogs import BUILTIN_STORE
 
     catalogs = sorted(LOCALES.glob("*/LC_MESSAGES/*.po"))
     catalogs += sorted(BUILTIN_STORE.root.glob("*/LC_MESSAGES/*.po"))

@@ -8,7 +8,7 @@ import jsonschema
 from kedu.cli import main
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.load import load_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models import Article
 from kedu.schema import schema_text
 from tests.conftest import EXAMPLE, ROOT

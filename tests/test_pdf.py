@@ -21,7 +21,7 @@ from pdfminer.high_level import extract_text
 from kedu.errors import ExportError, MissingGlyphError, MissingTranslationError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.load import load_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models import Article, LocalizedArticle
 from kedu.models.inline import plain_text
 

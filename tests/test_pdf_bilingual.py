@@ -29,7 +29,7 @@ from kedu.errors import MissingGlyphError, MissingTranslationError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.pdf.bilingual import GUTTER
 from kedu.load import load_article
-from kedu.localize import localize
+from kedu.localization import localize
 from kedu.models import Article, LocalizedArticle
 from kedu.models.inline import plain_text
 

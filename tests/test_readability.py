@@ -1,4 +1,4 @@
-"""Reading-level figures: kedu.localize.readability."""
+"""Reading-level figures: kedu.localization.readability."""
 
 # CJK punctuation and typographic dashes below are intended.
 # ruff: noqa: RUF001
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import textstat
 
-from kedu.localize import localize
-from kedu.localize.readability import readability, split_sentences
+from kedu.localization import localize
+from kedu.localization.readability import readability, split_sentences
 from kedu.models import Article
 from tests.conftest import LOCALES, SHIPPED_LOCALES
 

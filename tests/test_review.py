@@ -9,8 +9,8 @@ import pytest
 
 from kedu.cli import main
 from kedu.load import load_article
-from kedu.localize import localize
-from kedu.localize.catalogs import CatalogStore, read_catalog, write_catalog
+from kedu.localization import localize
+from kedu.localization.catalogs import CatalogStore, read_catalog, write_catalog
 
 
 def _article(project: Path) -> Path:
@@ -179,7 +179,7 @@ def _docx_header_text(path: Path) -> str:
 def test_draft_notice_is_printed_until_reviewed_and_returns_after_a_change(
     project: Path,
 ) -> None:
-    from kedu.localize.catalogs import BUILTIN_STORE
+    from kedu.localization.catalogs import BUILTIN_STORE
 
     path = _article(project)
     locales = project / "locales"

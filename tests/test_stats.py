@@ -1,4 +1,4 @@
-"""Translation statistics (kedu.localize.stats)."""
+"""Translation statistics (kedu.localization.stats)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
-from kedu.localize.catalogs import BUILTIN_STORE, CatalogStore
-from kedu.localize.stats import CatalogStats, catalog_stats, collect_stats
+from kedu.localization.catalogs import BUILTIN_STORE, CatalogStore
+from kedu.localization.stats import CatalogStats, catalog_stats, collect_stats
 
 SHIPPED_LOCALES = ["ar", "es", "ht", "ru", "vi", "zh_Hans"]
 

@@ -95,8 +95,8 @@ def export_command(
     """Export each ARTICLE to DIR/<id>.<lang>.<ext>."""
     from kedu.exporters import ExportOptions
     from kedu.jobs import ExportJob
-    from kedu.localize import available_locales
-    from kedu.localize.locales import negotiate, normalize
+    from kedu.localization import available_locales
+    from kedu.localization.locales import negotiate, normalize
 
     config = state().config
     formats = parse_formats(format_)
@@ -237,8 +237,8 @@ def _report(results: list[JobResult], out_dir: Path, elapsed: float) -> dict[str
 def _readability(results: list[JobResult]) -> list[dict[str, object]]:
     """Reading-level figures for each (article, locale) of the batch."""
     from kedu.errors import KeduError
-    from kedu.localize import localize
-    from kedu.localize.readability import readability
+    from kedu.localization import localize
+    from kedu.localization.readability import readability
 
     figures: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()

@@ -11,10 +11,10 @@ import click
 
 from kedu.cli.common import load_articles, locales_option, state
 from kedu.errors import LocaleError, UsageError
-from kedu.localize.catalogs import BUILTIN_STORE, KEDU_DOMAIN, CatalogStore, find_locales_dir
+from kedu.localization.catalogs import BUILTIN_STORE, KEDU_DOMAIN, CatalogStore, find_locales_dir
 
 if TYPE_CHECKING:
-    from kedu.localize.readability import ReadabilityReport
+    from kedu.localization.readability import ReadabilityReport
 
 
 def _store(locales_dir: Path | None, near: Path | None = None) -> CatalogStore:
@@ -43,7 +43,7 @@ def i18n_group() -> None:
 @locales_option
 def extract_command(articles: tuple[Path, ...], labels: bool, locales_dir: Path | None) -> int:
     """Write templates/<article id>.pot for each ARTICLE."""
-    from kedu.localize.workflow import extract_labels, extract_templates
+    from kedu.localization.workflow import extract_labels, extract_templates
 
     if not articles and not labels:
         raise UsageError("give one or more ARTICLE files (or --labels)")
@@ -72,7 +72,7 @@ def init_command(
     locales_dir: Path | None,
 ) -> int:
     """Start a new LANG catalog for each ARTICLE (from its template)."""
-    from kedu.localize.workflow import extract_templates, init_catalog
+    from kedu.localization.workflow import extract_templates, init_catalog
 
     loaded = load_articles(articles)
     store = _store(locales_dir, loaded[0][1].parent)
@@ -88,7 +88,7 @@ def init_command(
 @locales_option
 def update_command(articles: tuple[Path, ...], locales_dir: Path | None) -> int:
     """Merge templates into every catalog (re-extracting ARTICLEs first, if given)."""
-    from kedu.localize.workflow import extract_templates, update_catalogs
+    from kedu.localization.workflow import extract_templates, update_catalogs
 
     loaded = load_articles(articles)
     store = _store(locales_dir, loaded[0][1].parent if loaded else None)
@@ -107,7 +107,7 @@ def update_command(articles: tuple[Path, ...], locales_dir: Path | None) -> int:
 @locales_option
 def compile_command(locales_dir: Path | None) -> int:
     """Write a .mo next to every .po (kedu itself reads .po directly)."""
-    from kedu.localize.workflow import compile_catalogs
+    from kedu.localization.workflow import compile_catalogs
 
     for path in compile_catalogs(_store(locales_dir)):
         click.echo(f"{path}: written")
@@ -123,7 +123,7 @@ def stats_command(
     langs: tuple[str, ...], minimum: float | None, as_json: bool, locales_dir: Path | None
 ) -> int:
     """Translated / fuzzy / untranslated messages per locale and domain."""
-    from kedu.localize.stats import collect_stats
+    from kedu.localization.stats import collect_stats
 
     rows = collect_stats(_stores(locales_dir), locales=list(langs) or None)
     if as_json:
@@ -178,7 +178,7 @@ def stats_command(
 @locales_option
 def check_command(langs: tuple[str, ...], warnings: bool, locales_dir: Path | None) -> int:
     """Quality checks: markup, links, numbers, units, phones, placeholders, plurals, ..."""
-    from kedu.localize.checks import check_store
+    from kedu.localization.checks import check_store
 
     findings = check_store(_stores(locales_dir), locales=list(langs) or None)
     errors = [f for f in findings if f.severity == "error"]
@@ -204,8 +204,8 @@ def review_command(
     every article catalog in the locales folder)."""
     from datetime import datetime
 
-    from kedu.localize.locales import negotiate
-    from kedu.localize.workflow import record_review
+    from kedu.localization.locales import negotiate
+    from kedu.localization.workflow import record_review
 
     day = when.date() if isinstance(when, datetime) else date.today()
     loaded = load_articles(articles)

@@ -18,7 +18,7 @@ from datetime import date
 
 from babel.messages.catalog import Catalog
 
-from kedu.localize.catalogs import KeduCatalog
+from kedu.localization.catalogs import KeduCatalog
 from kedu.models.localized import ReviewStatus
 
 REVIEWED_BY = "X-Reviewed-By"

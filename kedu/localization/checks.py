@@ -43,8 +43,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileParser
 
 from kedu.errors import CatalogError, MarkupError
-from kedu.localize.catalogs import CatalogStore, KeduCatalog, read_catalog
-from kedu.localize.stats import catalog_files
+from kedu.localization.catalogs import CatalogStore, KeduCatalog, read_catalog
+from kedu.localization.stats import catalog_files
 from kedu.models.inline import Run, link_targets, parse_runs, plain_text
 
 __all__ = ["Finding", "Severity", "check_catalog", "check_message", "check_store"]

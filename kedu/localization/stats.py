@@ -18,8 +18,8 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from kedu.errors import LocaleError
-from kedu.localize import locales as loc
-from kedu.localize.catalogs import CatalogStore, read_catalog
+from kedu.localization import locales as loc
+from kedu.localization.catalogs import CatalogStore, read_catalog
 
 __all__ = ["CatalogStats", "catalog_files", "catalog_stats", "collect_stats", "is_translated"]
 

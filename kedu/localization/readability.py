@@ -62,7 +62,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from kedu.localize import locales as loc
+from kedu.localization import locales as loc
 from kedu.models.article import Article
 from kedu.models.inline import plain_text
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 
 from kedu.load import yaml_field_lines
-from kedu.localize.catalogs import KEDU_DOMAIN, KeduCatalog
+from kedu.localization.catalogs import KEDU_DOMAIN, KeduCatalog
 from kedu.models.article import Article
 
 __all__ = ["LABELS_FILE", "article_template", "fixed_datetime", "labels_template"]

@@ -9,8 +9,8 @@ from pathlib import Path
 from babel.dates import format_date
 
 from kedu.errors import LocaleError, MissingTranslationError
-from kedu.localize import locales as loc
-from kedu.localize.catalogs import (
+from kedu.localization import locales as loc
+from kedu.localization.catalogs import (
     BUILTIN_STORE,
     KEDU_DOMAIN,
     CatalogStore,
@@ -19,8 +19,8 @@ from kedu.localize.catalogs import (
     read_catalog,
     translations,
 )
-from kedu.localize.labels import LABEL_SOURCES
-from kedu.localize.review import review_status
+from kedu.localization.labels import LABEL_SOURCES
+from kedu.localization.review import review_status
 from kedu.models.article import Article
 from kedu.models.localized import Labels, LocalizationReport, LocalizedArticle, ReviewStatus
 

@@ -1,6 +1,6 @@
 """The translators' commands as functions: extract, init, update, compile.
 
-Each works on a :class:`~kedu.localize.catalogs.CatalogStore` and returns the
+Each works on a :class:`~kedu.localization.catalogs.CatalogStore` and returns the
 paths it wrote, so the command line and scripts report the same thing.
 """
 
@@ -15,8 +15,8 @@ from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 
 from kedu.errors import CatalogError, LocaleError
-from kedu.localize import locales as loc
-from kedu.localize.catalogs import (
+from kedu.localization import locales as loc
+from kedu.localization.catalogs import (
     BUILTIN_STORE,
     KEDU_DOMAIN,
     CatalogStore,
@@ -24,8 +24,8 @@ from kedu.localize.catalogs import (
     read_catalog,
     write_catalog,
 )
-from kedu.localize.extract import article_template, labels_template
-from kedu.localize.review import mark_reviewed
+from kedu.localization.extract import article_template, labels_template
+from kedu.localization.review import mark_reviewed
 from kedu.models.article import Article
 from kedu.write import write_atomic
 

@@ -1,0 +1,43 @@
+"""The public API exactly as the README shows it: only names on the ``kedu`` package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import kedu
+from tests.conftest import EXAMPLE, ROOT
+
+
+def test_readme_api_in_five_lines(tmp_path: Path) -> None:
+    article = kedu.load_article(EXAMPLE)
+    doc = kedu.localize(article, "es", base_dir=EXAMPLE.parent)
+    data = kedu.export(doc, "json", kedu.ExportOptions(paper="a4"))
+    path = kedu.write_atomic(tmp_path / "ketamine-therapy.es.json", data)
+    assert path.read_bytes() == data
+    assert isinstance(doc, kedu.LocalizedArticle) and isinstance(article, kedu.Article)
+    assert doc.locale == "es"
+
+
+def test_public_names_resolve_to_what_they_say() -> None:
+    import kedu.localization  # importing the subpackage must not shadow kedu.localize
+
+    assert callable(kedu.localize) and kedu.localize.__name__ == "localize"
+    for name in kedu.__all__:
+        assert getattr(kedu, name) is not None, name
+    assert sorted(dir(kedu)) == sorted(kedu.__all__)
+
+
+def test_example_script_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "export_json.py")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 7
+    assert (tmp_path / "out" / "ketamine-therapy.ar.json").exists()
+    assert "rtl, review: draft" in done.stdout
