@@ -43,9 +43,8 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import Flowable, Frame, KeepTogether, PageTemplate
 
-from kedu._version import __version__
 from kedu.errors import ExportError, MissingGlyphError
 from kedu.exporters.base import ExportOptions
 from kedu.exporters.pdf.document import (
@@ -61,9 +60,10 @@ from kedu.exporters.pdf.document import (
     _metadata_text,
     binary_streams,
     check_glyphs,
+    handout_template,
     printed_texts,
 )
-from kedu.exporters.pdf.fonts import FontStack, font_stack, register
+from kedu.exporters.pdf.fonts import FontStack, font_stack
 from kedu.exporters.pdf.text import Direction, TextBlock
 from kedu.models.article import (
     CalloutSection,
@@ -561,23 +561,14 @@ def build_bilingual_pdf(
     out = io.BytesIO()
     title = _metadata_text(art.title)
     source_title = _metadata_text(companion.article.title)
-    template = BaseDocTemplate(
+    template = handout_template(
         out,
-        pagesize=pagesize,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=f"{title}{TITLE_SEPARATOR}{source_title}" if source_title != title else title,
-        author=art.organization.name or "",
-        subject=_metadata_text(art.summary),
-        keywords=", ".join(art.keywords),
-        creator=f"kedu {__version__}",
-        lang=doc.language_tag,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=register(target_stack.primary.regular),
-        initialFontSize=sizes.body,
+        doc,
+        pagesize,
+        (margin, top, bottom),
+        f"{title}{TITLE_SEPARATOR}{source_title}" if source_title != title else title,
+        target_stack,
+        sizes,
     )
     frame = Frame(
         margin,

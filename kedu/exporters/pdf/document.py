@@ -750,6 +750,42 @@ def binary_streams() -> Iterator[None]:
         rl_config.useA85 = saved
 
 
+def handout_template(
+    out: io.BytesIO,
+    doc: LocalizedArticle,
+    pagesize: tuple[float, float],
+    margins: tuple[float, float, float],
+    title: str,
+    stack: FontStack,
+    sizes: Sizes,
+) -> BaseDocTemplate:
+    """The document template every layout shares: PDF metadata, ``/Lang`` and the
+    settings that make the output byte-identical (invariant mode, compression).
+
+    ``margins`` is (sides, top, bottom).
+    """
+    side, top, bottom = margins
+    art = doc.article
+    return BaseDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=art.organization.name or "",
+        subject=_metadata_text(art.summary),
+        keywords=", ".join(art.keywords),
+        creator=f"kedu {__version__}",
+        lang=doc.language_tag,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=register(stack.primary.regular),
+        initialFontSize=sizes.body,
+    )
+
+
 def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
     """Lay out and render ``doc``; same input, same bytes."""
     sizes = Sizes.for_options(options.large_print)
@@ -774,23 +810,8 @@ def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
         margin=margin,
     )
     out = io.BytesIO()
-    template = BaseDocTemplate(
-        out,
-        pagesize=pagesize,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=_metadata_text(art.title),
-        author=art.organization.name or "",
-        subject=_metadata_text(art.summary),
-        keywords=", ".join(art.keywords),
-        creator=f"kedu {__version__}",
-        lang=doc.language_tag,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=register(stack.primary.regular),
-        initialFontSize=sizes.body,
+    template = handout_template(
+        out, doc, pagesize, (margin, top, bottom), _metadata_text(art.title), stack, sizes
     )
     frame = Frame(
         margin, bottom, pagesize[0] - 2 * margin, pagesize[1] - top - bottom,
