@@ -707,10 +707,18 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
         else:
             code.append(f"[{' '.join(parts)}] TJ")
         return code
-    if len(chunks) == 1:  # raised or lowered marks (Arabic, stacked accents)
-        subset, codes = chunks[0]
+    # Raised or lowered marks (Arabic, stacked accents), or a run that spans
+    # several font subsets: each subset's glyphs are placed like a run of their own,
+    # as reportlab's textobject._formatText does for a ShapedStr.
+    start = 0
+    for subset, codes in chunks:
         code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
-        for kind, ops in _placement(shaped, size):
+        part = shaped
+        if len(chunks) > 1:
+            part = shaped._replace(
+                text="", glyphs=glyphs[start : start + len(codes)], kerns=None
+            )
+        for kind, ops in _placement(part, size):
             if kind == "Ts":
                 code.append(ops[0])  # type: ignore[arg-type]
                 continue
@@ -718,61 +726,6 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
                 op if isinstance(op, str) else f"({_escape(codes[op[0]:op[1]])})" for op in ops
             ]
             code.append(f"{strings[0]} Tj" if kind == "Tj" else f"[{' '.join(strings)}] TJ")
-        return code
-    # reportlab's textobject._formatText for a ShapedStr, including how its
-    # setRise() replaces a just-written "Ts" without updating the rise.
-    rise: float = 0
-
-    def set_rise(value: float) -> None:
-        nonlocal rise
-        op = f"{fp_str(value)} Ts"
-        if code[-1].endswith(" Ts"):
-            code[-1] = op
-        else:
-            rise = value
-            code.append(op)
-
-    start = 0
-    for subset, codes in chunks:
-        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
-        items: list[float | bytes] = []
-        begun = False
-        for i in range(len(codes) + 1):
-            if i < len(codes):
-                before, after, y_offset = glyphs[start + i]
-                r = 0 + size * y_offset / 1000
-                end = False
-            else:
-                r, end = 0.0, True
-            if not begun or end or r != rise:
-                if begun:
-                    parts = [
-                        v
-                        for v in (
-                            f"({_escape(b''.join(g))})" if is_bytes else fp_str(sum(g))  # type: ignore[arg-type]
-                            for is_bytes, g in groupby(
-                                filter(None, items), lambda x: isinstance(x, bytes)
-                            )
-                        )
-                        if v != "0"
-                    ]
-                    if len(parts) == 1 and parts[0].startswith("("):
-                        code.append(f"{parts[0]} Tj")
-                    else:
-                        code.append(f"[{' '.join(parts)}] TJ")
-                    if rise != 0:
-                        set_rise(0)
-                    if end:
-                        break
-                if r != rise:
-                    set_rise(r)
-                begun = True
-                items = []
-            items.append(before)
-            items.append(codes[i:i + 1])
-            items.append(after)
-        if rise != 0:
-            set_rise(0)
         start += len(codes)
     return code
 
