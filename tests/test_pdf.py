@@ -9,7 +9,6 @@ import io
 import re
 import subprocess
 import sys
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from kedu.load import load_article
 from kedu.localization import localize
 from kedu.models import Article, LocalizedArticle
 from kedu.models.inline import plain_text
+from tests.pdftext import normalize, segments
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
@@ -76,23 +76,6 @@ def _text(locale: str) -> str:
     return text
 
 
-def _normalize(text: str, *, cjk: bool = False) -> str:
-    # pdfminer puts a space before a mark the font positions separately (ị = i + ̣).
-    text = re.sub(r"\s+(?=[\u0300-\u036f])", "", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"(?<=\w-)\s+(?=\w)", "", text)  # a line broken after a hyphen
-    text = re.sub(r"\s+", "" if cjk else " ", text)
-    return text.strip()
-
-
-def _segments(doc: LocalizedArticle) -> list[tuple[str, str]]:
-    return [
-        (seg.path, plain_text(seg.text))
-        for seg in doc.article.segments()
-        if not seg.path.endswith("/alt")
-    ]
-
-
 def _reader(data: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(data))
 
@@ -113,10 +96,10 @@ def _export(article: Article, **options: Any) -> bytes:
 @pytest.mark.parametrize("locale", [_needs_catalog(loc) for loc in LTR_LOCALES])
 def test_every_segment_is_printed(locale: str) -> None:
     cjk = locale.startswith("zh")
-    text = _normalize(_text(locale), cjk=cjk)
+    text = normalize(_text(locale), cjk=cjk)
     missing = [
-        path for path, segment in _segments(_doc(locale))
-        if _normalize(segment, cjk=cjk) not in text
+        path for path, segment in segments(_doc(locale))
+        if normalize(segment, cjk=cjk) not in text
     ]
     assert not missing
 
@@ -135,14 +118,14 @@ def _actual_text(data: bytes) -> str:
 
 @pytest.mark.parametrize("locale", [_needs_catalog("ar")])
 def test_arabic_words_are_printed_in_logical_order(locale: str) -> None:
-    logical = _normalize(_actual_text(_pdf(locale)))
-    for path, segment in _segments(_doc(locale)):
-        words = _normalize(segment).split(" ")
+    logical = normalize(_actual_text(_pdf(locale)))
+    for path, segment in segments(_doc(locale)):
+        words = normalize(segment).split(" ")
         missing = [w for w in words if w not in logical]
         assert not missing, f"{path}: {missing}"
     # Whole sentences survive line breaks in reading order.
     summary = plain_text(_doc(locale).article.summary or "")
-    first_words = " ".join(_normalize(summary).split(" ")[:6])
+    first_words = " ".join(normalize(summary).split(" ")[:6])
     assert first_words in logical
 
 
@@ -296,8 +279,8 @@ def test_markup_in_text_prints_literally() -> None:
     article = _article(
         sections=[{"type": "prose", "id": "intro", "heading": "A & B <i>", "paragraphs": [nasty]}]
     )
-    text = _normalize(extract_text(io.BytesIO(_export(article))))
-    assert _normalize(nasty) in text
+    text = normalize(extract_text(io.BytesIO(_export(article))))
+    assert normalize(nasty) in text
     assert "A & B <i>" in text
 
 
@@ -347,7 +330,7 @@ def test_image_with_caption_and_credit(tmp_path: Path) -> None:
     )
     doc = localize(article, "en").model_copy(update={"base_dir": tmp_path})
     data = get_exporter("pdf").export(doc, ExportOptions(paper="a4"))
-    text = _normalize(extract_text(io.BytesIO(data)))
+    text = normalize(extract_text(io.BytesIO(data)))
     assert "A calm room" in text and "Photo: Jane Doe" in text and "Tip" in text
     assert b"/Subtype /Image" in data
 
@@ -374,9 +357,9 @@ def test_draft_notice_on_every_page() -> None:
     if not doc.review.is_draft:
         pytest.skip("the es catalog is reviewed")
     reader = _reader(_pdf(locale))
-    notice = _normalize(doc.labels.draft_notice)
+    notice = normalize(doc.labels.draft_notice)
     for page in reader.pages:
-        assert notice in _normalize(page.extract_text())
+        assert notice in normalize(page.extract_text())
 
 
 def test_importing_kedu_does_not_import_reportlab() -> None:

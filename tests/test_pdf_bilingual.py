@@ -32,6 +32,7 @@ from kedu.load import load_article
 from kedu.localization import localize
 from kedu.models import Article, LocalizedArticle
 from kedu.models.inline import plain_text
+from tests.pdftext import normalize, segments
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
@@ -145,30 +146,14 @@ def _columns(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def _normalize(text: str, *, cjk: bool = False) -> str:
-    text = re.sub(r"\s+(?=[\u0300-\u036f])", "", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"(?<=\w-)\s+(?=\w)", "", text)  # a line broken after a hyphen
-    text = re.sub(r"\s+", "" if cjk else " ", text)
-    return text.strip()
-
-
-def _segments(doc: LocalizedArticle) -> list[tuple[str, str]]:
-    return [
-        (seg.path, plain_text(seg.text))
-        for seg in doc.article.segments()
-        if not seg.path.endswith("/alt")
-    ]
-
-
 def _page_of_each_segment(locale: str, side: int) -> dict[str, int]:
     """Path → the page whose ``side`` column (0 left, 1 right) holds the whole segment."""
     doc = _doc("en") if side == 0 else _doc(locale)
     cjk = side == 1 and locale.startswith("zh")
-    columns = [_normalize(cols[side], cjk=cjk) for cols in _columns(_pdf(locale))]
+    columns = [normalize(cols[side], cjk=cjk) for cols in _columns(_pdf(locale))]
     found: dict[str, int] = {}
-    for path, text in _segments(doc):
-        needle = _normalize(text, cjk=cjk)
+    for path, text in segments(doc):
+        needle = normalize(text, cjk=cjk)
         pages = [n for n, column in enumerate(columns) if needle in column]
         if pages:
             found[path] = pages[0]
@@ -184,7 +169,7 @@ def test_every_segment_of_both_languages_is_printed_whole(locale: str) -> None:
     on a single page (rows are never split across pages)."""
     english = _page_of_each_segment(locale, 0)
     target = _page_of_each_segment(locale, 1)
-    paths = [path for path, _ in _segments(_doc("en"))]
+    paths = [path for path, _ in segments(_doc("en"))]
     assert [p for p in paths if p not in english] == []
     assert [p for p in paths if p not in target] == []
 
@@ -194,7 +179,7 @@ def test_pairs_share_a_page_and_headings_keep_with_the_next_row(locale: str) -> 
     english = _page_of_each_segment(locale, 0)
     target = _page_of_each_segment(locale, 1)
     assert english == target  # every segment sits on the same page as its translation
-    paths = [path for path, _ in _segments(_doc("en"))]
+    paths = [path for path, _ in segments(_doc("en"))]
     for here, after in itertools.pairwise(paths):
         if here.endswith("/heading") or here.endswith("/question"):
             assert target[here] == target[after], f"{here} is alone at the bottom of a page"
@@ -204,8 +189,8 @@ def test_pairs_share_a_page_and_headings_keep_with_the_next_row(locale: str) -> 
 def test_title_block_names_both_languages_in_their_own_language(locale: str) -> None:
     left, right = _columns(_pdf(locale))[0]
     assert "English" in left and "español" in right
-    assert _normalize(plain_text(_doc("en").article.title)) in _normalize(left)
-    assert _normalize(plain_text(_doc(locale).article.title)) in _normalize(right)
+    assert normalize(plain_text(_doc("en").article.title)) in normalize(left)
+    assert normalize(plain_text(_doc(locale).article.title)) in normalize(right)
 
 
 # --- placement -----------------------------------------------------------------------------
@@ -394,8 +379,8 @@ def test_footer_and_draft_band_on_every_page(locale: str) -> None:
         text = page.extract_text()
         assert _doc("en").labels.page_counter(number, pages) in text
         if doc.review.is_draft and locale == "es":
-            assert _normalize(doc.labels.draft_notice) in _normalize(text)
-            assert _normalize(_doc("en").labels.draft_notice) in _normalize(text)
+            assert normalize(doc.labels.draft_notice) in normalize(text)
+            assert normalize(_doc("en").labels.draft_notice) in normalize(text)
 
 
 @pytest.mark.parametrize("locale", [_needs("es")])
