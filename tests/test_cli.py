@@ -335,3 +335,47 @@ def test_full_batch_is_identical_with_one_or_two_jobs(tmp_path: Path) -> None:
     assert one == sorted(p.name for p in (tmp_path / "2").iterdir())
     for name in one:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_bilingual_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = str(tmp_path)
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "es",
+                "--bilingual",
+                "--format",
+                "json",
+                "--out",
+                out,
+            ]
+        )
+        == 2
+    )
+    assert "--bilingual works with pdf, docx, not with json" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "es",
+                "--bilingual",
+                "--format",
+                "all",
+                "--out",
+                out,
+                "-q",
+            ]
+        )
+        == 0
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ketamine-therapy.en-es.docx",
+        "ketamine-therapy.en-es.pdf",
+    ]
+    assert main(["export", str(EXAMPLE), "--lang", "en", "--bilingual", "--out", out]) == 2
+    assert "needs a target language other than 'en'" in capsys.readouterr().err

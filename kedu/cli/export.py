@@ -100,6 +100,8 @@ def export_command(
 
     config = state().config
     formats = parse_formats(format_)
+    if bilingual:
+        formats = _bilingual_formats(formats, everything=format_.strip() == "all")
     loaded = load_articles(articles)
     catalogs = locales_dir or config.locales_dir
     options = ExportOptions(
@@ -153,6 +155,19 @@ def export_command(
         if state().debug and result.detail:
             click.echo(result.detail, err=True)
     return 1 if failures else 0
+
+
+def _bilingual_formats(formats: list[str], *, everything: bool) -> list[str]:
+    """The requested formats that have a bilingual layout (``all`` means those only)."""
+    from kedu.exporters import get_exporter
+
+    able = [name for name in formats if get_exporter(name).supports_bilingual]
+    unable = [name for name in formats if name not in able]
+    if unable and not everything:
+        raise UsageError(
+            f"--bilingual works with {', '.join(able) or 'pdf, docx'}, not with {', '.join(unable)}"
+        )
+    return able
 
 
 def _prepare_out_dir(path: Path) -> Path:
