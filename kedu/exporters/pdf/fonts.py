@@ -15,9 +15,9 @@ import os
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 
@@ -38,7 +38,12 @@ FACE_KEYS = ("regular", "bold", "italic", "bold_italic")
 
 @dataclass(frozen=True)
 class Face:
-    """One drawable face: a static TrueType file registered with reportlab.
+    """One drawable face: a TrueType file registered with reportlab.
+
+    ``source`` identifies the face and gives its character map.  For a weight cut
+    from a variable font, ``make`` produces the static file on first use, so a
+    handout only waits for the instances it really draws with (an English
+    handout never cuts the Arabic bold).
 
     ``synthetic_bold`` marks a face used for bold text although it has regular
     strokes (the Chinese font has no bold weight): the drawing code then
@@ -46,28 +51,35 @@ class Face:
     """
 
     name: str
-    path: Path
+    source: Path
     subfont: int = 0
     synthetic_bold: bool = False
+    make: Callable[[], Path] | None = field(default=None, compare=False, repr=False)
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         # Faces key every shaping cache: hash once, not a Path per look-up.
         object.__setattr__(
-            self, "_hash", hash((self.name, self.path, self.subfont, self.synthetic_bold))
+            self, "_hash", hash((self.name, self.source, self.subfont, self.synthetic_bold))
         )
 
     def __hash__(self) -> int:
         return self._hash
 
     @property
+    def path(self) -> Path:
+        """The static TrueType file to shape and embed (made now if it is not yet)."""
+        return self.make() if self.make is not None else self.source
+
+    @property
     def cmap(self) -> frozenset[int]:
-        return _cmap(self.path, self.subfont)
+        # An instance keeps its variable font's character map: no need to make it.
+        return _cmap(self.source, self.subfont)
 
     @property
     def chars(self) -> frozenset[str]:
         """The characters of :attr:`cmap`, for set operations on text."""
-        return _chars(self.path, self.subfont)
+        return _chars(self.source, self.subfont)
 
 
 @dataclass(frozen=True)
@@ -317,13 +329,15 @@ def _variable_family(
     faces: dict[str, Face] = {}
     for style_key, (weight, _) in _INSTANCES.items():
         style = "Regular" if style_key == "regular" else "Bold"
-        path = _static_instance(root / upright, distribution, f"{stem}-{style}", weight)
-        faces[style_key] = Face(f"kedu-{key}-{style_key}", path)
+        make = partial(_static_instance, root / upright, distribution, f"{stem}-{style}", weight)
+        faces[style_key] = Face(f"kedu-{key}-{style_key}", root / upright, make=make)
         if italic is not None:
             it_style = "Italic" if style_key == "regular" else "BoldItalic"
             it_key = "italic" if style_key == "regular" else "bold_italic"
-            path = _static_instance(root / italic, distribution, f"{stem}-{it_style}", weight)
-            faces[it_key] = Face(f"kedu-{key}-{it_key}", path)
+            make = partial(
+                _static_instance, root / italic, distribution, f"{stem}-{it_style}", weight
+            )
+            faces[it_key] = Face(f"kedu-{key}-{it_key}", root / italic, make=make)
     # Arabic has no italic tradition: italic runs are set upright.
     faces.setdefault("italic", faces["regular"])
     faces.setdefault("bold_italic", faces["bold"])
@@ -433,7 +447,7 @@ def register(face: Face) -> str:
     return face.name
 
 
-_ttfonts: dict[tuple[Path, int], object] = {}
+_ttfonts: dict[tuple[Path, int], object] = {}  # keyed by the drawable file
 
 
 def _ttfont(face: Face) -> object:
