@@ -90,7 +90,12 @@ def test_review_command_records_and_a_source_change_undoes_it(
     edited = load_article(path)
     doc = localize(edited, "es", catalogs=locales, allow_partial=True)
     assert doc.review.state == "draft"
-    assert doc.review.reason == "the catalog has fuzzy messages since the review"
+    assert doc.review.reason == "1 message printed in the source language (--allow-partial)"
+    from kedu.localization.catalogs import CatalogStore as _Store
+    from kedu.localization.review import review_status
+
+    es = read_catalog(_Store(locales).po_path("es", "ketamine-therapy"), "es")
+    assert review_status(es).reason == "the catalog has fuzzy messages since the review"
 
     # The translator fixes the message: still a draft until someone reviews again.
     store = CatalogStore(locales)

@@ -62,23 +62,33 @@ def extract_command(articles: tuple[Path, ...], labels: bool, locales_dir: Path 
 @click.option("--lang", "lang", required=True, help="Locale of the new catalog (e.g. es, pt_BR).")
 @click.option("--translator", help="Last-Translator header, e.g. 'Ana Ruiz <ana@example.org>'.")
 @click.option("--force", is_flag=True, help="Overwrite an existing catalog.")
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--labels", is_flag=True, help="Also start kedu's printed labels (kedu.po) for LANG.")
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
 @locales_option
 def init_command(
     lang: str,
     translator: str | None,
     force: bool,
+    labels: bool,
     articles: tuple[Path, ...],
     locales_dir: Path | None,
 ) -> int:
-    """Start a new LANG catalog for each ARTICLE (from its template)."""
+    """Start a new LANG catalog for each ARTICLE (from its template), and with --labels
+    one for kedu's printed labels ("Page X of Y", ...) when kedu has none for LANG."""
     from kedu.localization.workflow import extract_templates, init_catalog
 
+    if not articles and not labels:
+        raise UsageError("give one or more ARTICLE files (or --labels)")
     loaded = load_articles(articles)
-    store = _store(locales_dir, loaded[0][1].parent)
+    store = _store(locales_dir, loaded[0][1].parent if loaded else None)
     extract_templates(loaded, store)
     for article, _path in loaded:
         path = init_catalog(store, article.id, lang, translator=translator, force=force)
+        click.echo(f"{path}: created")
+    if labels:
+        path = init_catalog(
+            store, KEDU_DOMAIN, lang, translator=translator, force=force, templates=BUILTIN_STORE
+        )
         click.echo(f"{path}: created")
     return 0
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
+from pydantic import ValidationError
 
-from kedu.errors import LocaleError, MissingTranslationError
+from kedu.errors import CatalogError, LocaleError, MissingTranslationError
 from kedu.localization import locales as loc
 from kedu.localization.catalogs import (
     BUILTIN_STORE,
     KEDU_DOMAIN,
+    LOCALES_DIRNAME,
     CatalogStore,
     environ_locales_dir,
     find_locales_dir,
     read_catalog,
-    translations,
 )
 from kedu.localization.labels import LABEL_SOURCES
 from kedu.localization.review import review_status
@@ -70,9 +73,13 @@ def localize(
     """Return ``article`` with every text in ``locale``.
 
     ``catalogs`` is a locales directory (default: ``$KEDU_LOCALES_DIR`` or the
-    nearest ``locales/`` at or above ``base_dir``).  Fuzzy translations are never
-    used.  A missing translation is an error unless ``allow_partial``, in which
-    case the source text is kept and the report lists it.
+    nearest ``locales/`` at or above ``base_dir``, else in the working directory).
+
+    Only translations that can be trusted on a patient handout are used: never a
+    fuzzy one, and never one that fails kedu's error-level checks (broken markup,
+    a changed number, phone number, link or placeholder).  Anything else is an
+    error naming the catalog, unless ``allow_partial``: then the source text is
+    printed instead, the report lists it, and the handout counts as a draft.
     """
     requested = loc.normalize(locale)
     store = resolve_store(catalogs, base_dir)
@@ -86,7 +93,7 @@ def localize(
             f"no translation of {article.id!r} into {requested!r}{where}; "
             f"available locales: {', '.join(available)}"
         )
-    report_fallbacks: list[str] = []
+    fallbacks: list[str] = []
     if chosen == source_locale:
         localized = article
         review = ReviewStatus(state="source")
@@ -94,21 +101,18 @@ def localize(
         assert store is not None
         po_path = store.po_path(chosen, article.id)
         catalog = read_catalog(po_path, chosen)
-        table = translations(catalog)
-        texts: dict[str, str] = {}
-        missing: list[str] = []
-        for segment in article.segments():
-            text = table.get(segment.path, {}).get(segment.text)
-            if text is None:
-                missing.append(segment.path)
-            else:
-                texts[segment.path] = text
-        if missing and not allow_partial:
-            raise _missing_error(missing, len(texts) + len(missing), po_path)
-        report_fallbacks = missing
-        localized = article.with_texts(texts)
+        wanted = {segment.path: segment.text for segment in article.segments()}
+        texts, fallbacks = _translate(wanted, po_path, chosen, allow_partial)
+        localized = _with_texts(article, texts, po_path)
         review = review_status(catalog)
-    labels, label_fallbacks = _labels(chosen, store, article, allow_partial)
+    labels, label_fallbacks = _labels(chosen, source_locale, store, article, allow_partial)
+    if fallbacks or label_fallbacks:
+        review = ReviewStatus(
+            state="draft",
+            reviewed_by=review.reviewed_by,
+            review_date=review.review_date,
+            reason=_fallback_reason(len(fallbacks), len(label_fallbacks)),
+        )
     return LocalizedArticle(
         article=localized,
         locale=chosen,
@@ -119,12 +123,104 @@ def localize(
         report=LocalizationReport(
             locale=requested,
             catalog_locale=None if chosen == source_locale else chosen,
-            fallbacks=report_fallbacks,
+            fallbacks=fallbacks,
             label_fallbacks=label_fallbacks,
         ),
         source_checksum=checksum,
         base_dir=base_dir,
     )
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A translated message as kedu may use it."""
+
+    text: str
+    line: int | None
+    problem: str | None  # the first error-level finding, if any
+
+
+def _entries(path: Path, locale: str) -> dict[str | None, dict[str, _Entry]]:
+    stat = path.stat()
+    return _entries_cached(str(path), stat.st_mtime_ns, stat.st_size, locale)
+
+
+@lru_cache(maxsize=64)
+def _entries_cached(
+    path: str, _mtime: int, _size: int, locale: str
+) -> dict[str | None, dict[str, _Entry]]:
+    from kedu.localization.checks import check_message
+
+    catalog = read_catalog(Path(path), locale)
+    table: dict[str | None, dict[str, _Entry]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or not isinstance(message.id, str):
+            continue
+        if not isinstance(message.string, str) or not message.string:
+            continue
+        errors = [
+            text
+            for severity, _code, text in check_message(message, catalog.num_plurals)
+            if severity == "error"
+        ]
+        table.setdefault(message.context, {})[message.id] = _Entry(
+            message.string, message.lineno, errors[0] if errors else None
+        )
+    return table
+
+
+def _translate(
+    wanted: dict[str, str], po_path: Path, locale: str, allow_partial: bool
+) -> tuple[dict[str, str], list[str]]:
+    """({context: translation}, [contexts left in the source language]) for ``wanted``."""
+    table = _entries(po_path, locale)
+    texts: dict[str, str] = {}
+    missing: list[str] = []
+    broken: list[tuple[str, _Entry]] = []
+    for context, source in wanted.items():
+        entry = table.get(context, {}).get(source)
+        if entry is None:
+            missing.append(context)
+        elif entry.problem is not None:
+            broken.append((context, entry))
+        else:
+            texts[context] = entry.text
+    if broken and not allow_partial:
+        raise _broken_error(broken, po_path)
+    if missing and not allow_partial:
+        raise _missing_error(missing, len(wanted), po_path)
+    fallbacks = [c for c in wanted if c in set(missing) | {c for c, _ in broken}]
+    return texts, fallbacks
+
+
+def _broken_error(broken: list[tuple[str, _Entry]], po_path: Path) -> CatalogError:
+    context, entry = broken[0]
+    more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+    return CatalogError(
+        f"[{context}] the translation cannot be printed: {entry.problem}{more}; "
+        "fix it (see `kedu i18n check`) or use --allow-partial to print the source text",
+        path=po_path,
+        line=entry.line,
+    )
+
+
+def _with_texts(article: Article, texts: dict[str, str], po_path: Path) -> Article:
+    try:
+        return article.with_texts(texts)
+    except ValidationError as exc:  # checks run first; this guards what they may miss
+        from kedu.load import format_validation_error
+
+        field, _line, message = format_validation_error(exc)
+        raise CatalogError(f"translation of {field}: {message}", path=po_path) from None
+
+
+def _fallback_reason(messages: int, labels: int) -> str:
+    parts = []
+    if messages:
+        parts.append(f"{messages} message{'s' if messages != 1 else ''}")
+    if labels:
+        parts.append(f"{labels} label{'s' if labels != 1 else ''}")
+    return f"{' and '.join(parts)} printed in the source language (--allow-partial)"
 
 
 def _missing_error(missing: list[str], total: int, path: Path) -> MissingTranslationError:
@@ -149,22 +245,47 @@ def _label_catalog_paths(locale: str, store: CatalogStore | None) -> Iterable[Pa
 
 
 def _labels(
-    locale: str, store: CatalogStore | None, article: Article, allow_partial: bool
+    locale: str,
+    source_locale: str,
+    store: CatalogStore | None,
+    article: Article,
+    allow_partial: bool,
 ) -> tuple[Labels, list[str]]:
     texts = dict(LABEL_SOURCES)
     fallbacks: list[str] = []
     if loc.normalize(locale).split("_")[0] != "en":
         paths = list(_label_catalog_paths(locale, store))
-        tables = [translations(read_catalog(p, locale)) for p in paths]
-        for key, source in LABEL_SOURCES.items():
-            text = next((t[key][source] for t in tables if source in t.get(key, {})), None)
-            if text is None:
-                fallbacks.append(key)
-            else:
+        if not paths and not allow_partial:
+            project = store.root if store else Path(LOCALES_DIRNAME)
+            raise MissingTranslationError(
+                f"kedu's printed labels (\"Page X of Y\", ...) have no {locale} translation; "
+                f"create {CatalogStore(project).po_path(locale, KEDU_DOMAIN)} with "
+                f"`kedu i18n init --labels --lang {locale}` and translate it, "
+                "or use --allow-partial to print them in English",
+                missing=list(LABEL_SOURCES),
+            )
+        if paths and not allow_partial:
+            # A project's own kedu.po wins: a broken label there is an error, never
+            # silently replaced by kedu's built-in translation.
+            table = _entries(paths[0], locale)
+            broken = [
+                (key, entry)
+                for key, source in LABEL_SOURCES.items()
+                if (entry := table.get(key, {}).get(source)) is not None and entry.problem
+            ]
+            if broken:
+                raise _broken_error(broken, paths[0])
+        remaining = dict(LABEL_SOURCES)
+        for path in paths:
+            wanted = {key: source for key, source in remaining.items()}
+            found, _left = _translate(wanted, path, locale, allow_partial=True)
+            for key, text in found.items():
                 texts[key] = text
+                remaining.pop(key)
+        fallbacks = list(remaining)
         if fallbacks and not allow_partial:
-            where = paths[0] if paths else BUILTIN_STORE.po_path(locale, KEDU_DOMAIN)
-            raise _missing_error(fallbacks, len(LABEL_SOURCES), where)
+            # Name the problem in the catalog that should have had the labels.
+            _translate(dict(remaining), paths[0], locale, allow_partial=False)
     reviewed = None
     if article.review_date is not None:
         day = format_date(article.review_date, format="long", locale=_babel_locale(locale))

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 
-from kedu.errors import CatalogError, LocaleError
+from kedu.errors import CatalogError, LocaleError, UsageError
 from kedu.localization import locales as loc
 from kedu.localization.catalogs import (
     BUILTIN_STORE,
@@ -68,8 +68,13 @@ def init_catalog(
     translator: str | None = None,
     team: str | None = None,
     force: bool = False,
+    templates: CatalogStore | None = None,
 ) -> Path:
-    """Create ``<locale>/LC_MESSAGES/<domain>.po`` from the domain's template."""
+    """Create ``<locale>/LC_MESSAGES/<domain>.po`` from the domain's template.
+
+    ``templates`` is where the template lives when not in ``store`` (kedu's own
+    labels: their template ships in the package, the new catalog goes to the project).
+    """
     name = loc.normalize(locale)
     from babel import Locale, UnknownLocaleError
 
@@ -77,7 +82,7 @@ def init_catalog(
         Locale.parse(name)
     except (UnknownLocaleError, ValueError):
         raise LocaleError(f"{locale!r} is not a locale Babel knows (CLDR)") from None
-    template_path = store.template_path(domain)
+    template_path = (templates or store).template_path(domain)
     if not template_path.is_file():
         raise CatalogError(
             "template not found; run `kedu i18n extract ARTICLE` first", path=template_path
@@ -157,6 +162,11 @@ def _prefer_same_context(catalog: KeduCatalog, before: dict[str | None, Message]
             catalog.obsolete.pop((old.id, old.context) if old.context else old.id, None)
 
 
+def _complete(string: object) -> bool:
+    forms = [string] if isinstance(string, str) else list(string or ())  # type: ignore[call-overload]
+    return bool(forms) and all(forms)
+
+
 def _template_domains(store: CatalogStore) -> list[str]:
     return sorted(p.stem for p in (store.root / "templates").glob("*.pot"))
 
@@ -181,8 +191,21 @@ def record_review(store: CatalogStore, domain: str, locale: str, reviewer: str, 
             f"no catalog for {domain!r} in {locale!r}; available locales: "
             f"{', '.join(store.locales(domain)) or '(none)'}"
         )
+    reviewer = " ".join(reviewer.split())
+    if not reviewer:
+        raise UsageError("--by needs the reviewer's name")
     path = store.po_path(name, domain)
     catalog = copy.deepcopy(read_catalog(path, name))
+    unfinished = [
+        m.context or str(m.id) for m in catalog if m.id and (m.fuzzy or not _complete(m.string))
+    ]
+    if unfinished:
+        raise CatalogError(
+            f"cannot record a review: {len(unfinished)} messages are untranslated or fuzzy "
+            f"({', '.join(unfinished[:3])}{', ...' if len(unfinished) > 3 else ''}); "
+            "finish the translation first (`kedu i18n stats`)",
+            path=path,
+        )
     mark_reviewed(catalog, reviewer, when)
     write_catalog(path, catalog)
     return path
