@@ -48,10 +48,21 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises a bare ValueError for 2026-13-01; give it the node's position.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark
+        ) from None
+
+
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_article(path: str | Path) -> Article:
@@ -106,22 +117,38 @@ def _parse_yaml(text: str, path: str | Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        # Constructor errors (duplicate key, impossible date) are about values, not syntax.
+        kind = (
+            "YAML error"
+            if isinstance(exc, yaml.constructor.ConstructorError)
+            else ("YAML syntax error")
+        )
         if mark is None:
-            raise ArticleSyntaxError(f"YAML syntax error: {problem}", path=path) from None
+            raise ArticleSyntaxError(f"{kind}: {problem}", path=path) from None
         raise ArticleSyntaxError(
-            f"YAML syntax error: {problem}", path=path, line=mark.line + 1, column=mark.column + 1
+            f"{kind}: {problem}", path=path, line=mark.line + 1, column=mark.column + 1
         ) from None
     except yaml.YAMLError as exc:
         raise ArticleSyntaxError(f"YAML error: {exc}", path=path) from None
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise ValueError(f"duplicate key {key!r}")
+    return dict(pairs)
+
+
 def _parse_json(text: str, path: str | Path) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise ArticleSyntaxError(
             f"JSON syntax error: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
         ) from None
+    except ValueError as exc:  # a duplicate key: the later one would silently win
+        raise ArticleSyntaxError(f"JSON error: {exc}", path=path) from None
 
 
 def format_validation_error(
@@ -233,9 +260,7 @@ def _yaml_line(source: str, loc: list[int | str]) -> int | None:
                     line = key_node.start_mark.line + 1
                     break
         elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and part < len(node.value)
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
         ):
             child = node.value[part]
         node = child

@@ -292,3 +292,22 @@ def test_gnu_msgfmt_accepts_every_shipped_catalog() -> None:
         )
         assert done.returncode == 0, done.stderr
         assert "warning" not in done.stderr, done.stderr
+
+
+def test_po_with_byte_order_mark_reads(tmp_path: Path) -> None:
+    po = tmp_path / "es.po"
+    po.write_bytes(b"\xef\xbb\xbf" + (LOCALES / "es/LC_MESSAGES/ketamine-therapy.po").read_bytes())
+    assert len(read_catalog(po, "es")) == 58
+
+
+def test_duplicate_entry_in_po_is_an_error(tmp_path: Path) -> None:
+    from kedu.errors import CatalogError
+
+    text = (LOCALES / "es/LC_MESSAGES/ketamine-therapy.po").read_text(encoding="utf-8")
+    start = text.index('msgctxt "title"')
+    entry = text[start : text.index("\n\n", start)]
+    po = tmp_path / "es.po"
+    po.write_text(text + "\n" + entry + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="a second entry for msgctxt 'title'") as info:
+        read_catalog(po, "es")
+    assert str(info.value).startswith(f"{po}:{text.count(chr(10)) + 3}:")  # its msgid line

@@ -29,6 +29,8 @@ BAD_CASES = {
     "not-a-mapping.yaml": ["must contain a mapping"],
     "image-without-alt.yaml": ["sections[0].alt", "required"],
     "not-utf8.yaml": ["not UTF-8"],
+    "impossible-date.yaml": [":3:14:", "'2026-13-01' is not a valid date"],
+    "json-duplicate-key.json": ["duplicate key 'title'"],
 }
 
 

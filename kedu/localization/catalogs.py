@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
@@ -72,6 +73,16 @@ class CatalogStore:
 BUILTIN_STORE = CatalogStore(BUILTIN_LOCALES_DIR)
 
 
+class DuplicateMessageError(Exception):
+    """Raised while parsing when an entry repeats an earlier one."""
+
+    def __init__(self, message: Message) -> None:
+        self.context = message.context
+        self.msgid = str(message.id)
+        self.line = message.lineno
+        super().__init__(self.context)
+
+
 class KeduCatalog(Catalog):
     """A Babel catalog that keeps ``X-`` header fields (Babel drops unknown headers).
 
@@ -81,7 +92,15 @@ class KeduCatalog(Catalog):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         self.extra_headers: dict[str, str] = {}
+        # While a file is parsed, a second entry with the same msgctxt/msgid is an
+        # error (GNU msgfmt rejects it; Babel would silently keep the first).
+        self.reject_duplicates = False
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def __setitem__(self, id: Any, message: Message) -> None:
+        if self.reject_duplicates and id and self._key_for(id, message.context) in self._messages:
+            raise DuplicateMessageError(message)
+        super().__setitem__(id, message)
 
     def _set_mime_headers(self, headers: object) -> None:
         pairs = list(headers)  # type: ignore[call-overload]
@@ -129,11 +148,24 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
     # without a compile step, while a batch reads each file once.
     try:
         catalog = KeduCatalog(locale=locale, domain=Path(path).stem)
-        with open(path, "rb") as handle:
-            # PoFileParser is what read_po uses; called directly to fill a KeduCatalog.
-            PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(handle)
+        data = Path(path).read_bytes()
+        # Windows editors (Notepad) save UTF-8 with a byte-order mark; gettext has none.
+        data = data.removeprefix(b"\xef\xbb\xbf")
+        # PoFileParser is what read_po uses; called directly to fill a KeduCatalog.
+        catalog.reject_duplicates = True
+        PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(
+            io.BytesIO(data)
+        )
+        catalog.reject_duplicates = False
         _recover_previous_ids(catalog)
         return catalog
+    except DuplicateMessageError as exc:
+        raise CatalogError(
+            f"malformed catalog: a second entry for msgctxt {exc.context!r} (msgid "
+            f"{exc.msgid[:40]!r}); keep one of the two",
+            path=path,
+            line=exc.line,
+        ) from None
     except PoFileError as exc:
         # Babel counts lines from 0 and appends "on <line>" to its message.
         lineno = getattr(exc, "lineno", None)
