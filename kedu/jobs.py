@@ -121,7 +121,7 @@ def run_job(job: ExportJob) -> JobResult:
             data=data,
             seconds=time.perf_counter() - started,
             draft=doc.review.is_draft,
-            fallbacks=len(doc.report.fallbacks),
+            fallbacks=len(doc.report.fallbacks) + len(doc.report.label_fallbacks),
         )
     except KeduError as exc:
         return JobResult(job=job, error=str(exc), seconds=time.perf_counter() - started)

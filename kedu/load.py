@@ -293,3 +293,38 @@ def yaml_field_lines(source: str) -> dict[str, int]:
 
     walk(root, "")
     return lines
+
+
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def check_references(article: Article, path: str | Path) -> None:
+    """Check the files an article points at (images), relative to its own file.
+
+    Kept apart from :func:`load_article` because an article exported as JSON may
+    be loaded from elsewhere; ``kedu validate`` and ``kedu export`` call both.
+    """
+    from kedu.models.article import ImageSection
+
+    path = Path(path)
+    base = path.parent.resolve()
+    lines: dict[str, int] = {}
+    if path.suffix.lower() in (".yaml", ".yml"):
+        lines = yaml_field_lines(path.read_text(encoding="utf-8"))
+    for index, section in enumerate(article.sections):
+        if not isinstance(section, ImageSection):
+            continue
+        field = f"sections[{index}].src"
+        image = (base / section.src).resolve()
+
+        def fail(problem: str, field: str = field) -> ArticleError:
+            return ArticleError(problem, path=path, line=lines.get(field), field=field)
+
+        if not image.is_relative_to(base):
+            raise fail(f"{section.src!r} is outside the article's folder")
+        if not image.is_file():
+            raise fail(f"image file not found: {section.src}")
+        with image.open("rb") as handle:
+            head = handle.read(8)
+        if not head.startswith(_IMAGE_SIGNATURES):
+            raise fail(f"{section.src} is not a PNG, JPEG or GIF image")

@@ -379,3 +379,53 @@ def test_bilingual_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     ]
     assert main(["export", str(EXAMPLE), "--lang", "en", "--bilingual", "--out", out]) == 2
     assert "needs a target language other than 'en'" in capsys.readouterr().err
+
+
+def test_same_catalog_is_exported_once_and_formats_ignore_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "es,es_MX,ES",
+                "--format",
+                "JSON",
+                "--out",
+                str(tmp_path),
+                "--report",
+                "json",
+            ]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert [f["locale"] for f in report["files"]] == ["es"]
+
+
+def test_summary_says_how_much_is_in_the_source_language(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locales = project / "locales"
+    mark_fuzzy(locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po", "title")
+    assert (
+        main(
+            [
+                "export",
+                str(EXAMPLE),
+                "--lang",
+                "ru",
+                "--format",
+                "json",
+                "--out",
+                str(project / "o"),
+                "--locales",
+                str(locales),
+                "--allow-partial",
+            ]
+        )
+        == 0
+    )
+    assert "ok (draft translation; 1 in source language)" in capsys.readouterr().out

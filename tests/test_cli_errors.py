@@ -153,3 +153,45 @@ def test_error_is_one_line(
     assert "Traceback" not in err
     for fragment in fragments:
         assert fragment in lines[0]
+
+
+def _two_ids(tmp: Path) -> list[str]:
+    copy = tmp / "copy.yaml"
+    copy.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return ["export", str(EXAMPLE), str(copy), "--format", "json", "--out", str(tmp / "o")]
+
+
+def _image_outside(tmp: Path) -> list[str]:
+    article = tmp / "a.yaml"
+    article.write_text(
+        'id: demo\ntitle: "Demo"\nsections:\n  - type: image\n    id: pic\n'
+        '    src: "../../etc/passwd"\n    alt: "x"\n',
+        encoding="utf-8",
+    )
+    return ["validate", str(article)]
+
+
+def _import_over_existing(tmp: Path) -> list[str]:
+    target = tmp / "article.yaml"
+    target.write_text("edited by hand\n", encoding="utf-8")
+    post = ROOT / "tests" / "fixtures" / "import" / "post.md"
+    return ["import", str(post), "-o", str(target)]
+
+
+CASES.update(
+    {
+        "locales folder missing": (
+            lambda t: ["export", str(EXAMPLE), "--locales", str(t / "nowhere")],
+            2,
+            ["locales folder not found"],
+        ),
+        "--lang with --all-langs": (
+            lambda t: ["export", str(EXAMPLE), "--lang", "es", "--all-langs"],
+            2,
+            ["use either --lang or --all-langs"],
+        ),
+        "two articles, one id": (_two_ids, 2, ["both have the id 'ketamine-therapy'"]),
+        "image outside the folder": (_image_outside, 1, ["sections[0].src", "outside"]),
+        "import over an edited file": (_import_over_existing, 1, ["already exists", "--force"]),
+    }
+)

@@ -37,10 +37,15 @@ def state() -> State:
 
 def load_articles(paths: tuple[Path, ...] | list[Path]) -> list[tuple[Article, Path]]:
     """Load each article and apply the organization config; errors propagate as KeduError."""
-    from kedu.load import load_article
+    from kedu.load import check_references, load_article
 
     config = state().config
-    return [(config.apply(load_article(p)), p) for p in paths]
+    loaded = []
+    for path in paths:
+        article = load_article(path)
+        check_references(article, path)
+        loaded.append((config.apply(article), path))
+    return loaded
 
 
 def locales_option(func: click.decorators.FC) -> click.decorators.FC:

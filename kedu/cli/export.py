@@ -18,6 +18,7 @@ from kedu.errors import LocaleError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from kedu.jobs import ExportJob, JobResult
+    from kedu.models.article import Article
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -27,7 +28,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 def parse_formats(value: str) -> list[str]:
     from kedu.exporters import available_formats, get_exporter
 
-    names = available_formats() if value.strip() == "all" else _split((value,))
+    names = available_formats() if value.strip().lower() == "all" else _split((value.lower(),))
     if not names:
         raise UsageError("--format is empty; give e.g. pdf,docx,json or all")
     for name in names:
@@ -99,11 +100,18 @@ def export_command(
     from kedu.localization.locales import negotiate, normalize
 
     config = state().config
+    if all_langs and langs:
+        raise UsageError("use either --lang or --all-langs, not both")
     formats = parse_formats(format_)
     if bilingual:
         formats = _bilingual_formats(formats, everything=format_.strip() == "all")
     loaded = load_articles(articles)
+    _check_unique_ids(loaded)
     catalogs = locales_dir or config.locales_dir
+    if catalogs is not None and not catalogs.is_dir():
+        raise UsageError(f"locales folder not found: {catalogs}")
+    if config.logo is not None and not config.logo.is_file():
+        raise UsageError(f"logo file not found: {config.logo} (set in {config.source})")
     options = ExportOptions(
         paper=paper or config.paper,
         large_print=large_print,
@@ -116,6 +124,7 @@ def export_command(
         wanted = available if all_langs else [normalize(x) for x in _split(langs)]
         if not wanted:
             wanted = [available[0]]
+        done: set[str] = set()
         for lang in wanted:
             chosen = negotiate(lang, available)
             if chosen is None:
@@ -127,6 +136,9 @@ def export_command(
                 if all_langs:
                     continue
                 raise UsageError(f"--bilingual needs a target language other than {chosen!r}")
+            if chosen in done:
+                continue  # es, es_MX and ES can all mean the same catalog
+            done.add(chosen)
             for name in formats:
                 batch.append(
                     ExportJob(
@@ -155,6 +167,18 @@ def export_command(
         if state().debug and result.detail:
             click.echo(result.detail, err=True)
     return 1 if failures else 0
+
+
+def _check_unique_ids(loaded: list[tuple[Article, Path]]) -> None:
+    """Two articles with one id would write the same files over each other."""
+    seen: dict[str, Path] = {}
+    for article, path in loaded:
+        if article.id in seen and seen[article.id].resolve() != path.resolve():
+            raise UsageError(
+                f"{seen[article.id]} and {path} both have the id {article.id!r}; "
+                "their handouts would overwrite each other"
+            )
+        seen[article.id] = path
 
 
 def _bilingual_formats(formats: list[str], *, everything: bool) -> list[str]:
@@ -227,6 +251,17 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
+def _status(result: JobResult) -> str:
+    if not result.ok:
+        return "FAILED"
+    notes = []
+    if result.draft:
+        notes.append("draft translation")
+    if result.fallbacks:
+        notes.append(f"{result.fallbacks} in source language")
+    return "ok" + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _report(results: list[JobResult], out_dir: Path, elapsed: float) -> dict[str, object]:
     return {
         "ok": all(r.ok for r in results),
@@ -288,11 +323,12 @@ def _summary(results: list[JobResult], out_dir: Path, elapsed: float) -> None:
         table.add_column(column, justify="right" if column in ("size", "time") else "left")
     for r in results:
         name = r.filename or r.job.label
-        status = "ok" + (" (draft translation)" if r.draft else "") if r.ok else "FAILED"
+        status = _status(r)
         table.add_row(
             name, _size(len(r.data or b"")) if r.ok else "-", f"{r.seconds:.2f} s", status
         )
-    console = Console(highlight=False, soft_wrap=True)
+    # Logs and pipes get full lines rather than a table folded at 80 columns.
+    console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
     console.print(table)
     written = sum(1 for r in results if r.ok)
     failed = len(results) - written

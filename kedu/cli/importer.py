@@ -15,8 +15,11 @@ from kedu.errors import OutputError
               help="Write the article here (default: print the YAML to stdout).")
 @click.option("--id", "article_id", metavar="SLUG",
               help="Article id (default: made from the title).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
-def import_command(post: Path, output: Path | None, article_id: str | None, quiet: bool) -> int:
+def import_command(
+    post: Path, output: Path | None, article_id: str | None, force: bool, quiet: bool
+) -> int:
     """Import POST (.md, .html or .txt) as a kedu article.
 
     Headings, lists, FAQs, photo credits and keyword lines are mapped to the
@@ -26,6 +29,9 @@ def import_command(post: Path, output: Path | None, article_id: str | None, quie
     """
     from kedu.importers import import_article
 
+    if output is not None and output.exists() and not force:
+        # It may be an article someone has edited by hand since the last import.
+        raise OutputError("already exists; use --force to replace it", path=output)
     result = import_article(post, article_id=article_id)
     if not quiet:
         for warning in result.warnings:
