@@ -16,6 +16,11 @@ __all__ = ["export", "export_many"]
 
 def export(doc: LocalizedArticle, format: str, options: ExportOptions | None = None) -> bytes:
     """Render a localized article (see :func:`kedu.localize`) in ``format``."""
+    if not isinstance(doc, LocalizedArticle):
+        raise TypeError(
+            f"export() takes a LocalizedArticle, not {type(doc).__name__}; "
+            "call kedu.localize(article, locale) first"
+        )
     return get_exporter(format).export(doc, options or ExportOptions())
 
 

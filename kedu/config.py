@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kedu.errors import ConfigError
 from kedu.exporters.base import Paper
@@ -38,6 +38,11 @@ class Config(BaseModel):
     )
     output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
     source: Path | None = Field(None, description="The file the settings came from.")
+
+    @field_validator("paper", mode="before")
+    @classmethod
+    def _paper_any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     def apply(self, article: Article) -> Article:
         """``article`` with this configuration's organization and disclaimer."""

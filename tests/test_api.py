@@ -41,3 +41,11 @@ def test_example_script_runs(tmp_path: Path) -> None:
     assert done.stdout.count("\n") == 7
     assert (tmp_path / "out" / "ketamine-therapy.ar.json").exists()
     assert "rtl, review: draft" in done.stdout
+
+
+def test_export_needs_a_localized_article() -> None:
+    import pytest
+
+    article = kedu.load_article(EXAMPLE)
+    with pytest.raises(TypeError, match=r"call kedu\.localize\(article, locale\) first"):
+        kedu.export(article, "json")  # type: ignore[arg-type]
