@@ -463,3 +463,16 @@ def test_text_operators_match_reportlab_shaped_text(key: str, sample: str, rtl: 
         obj.textOut(ShapedStr(shaped.text, shapeData=data))
         ours = " ".join(kt._show(canvas, face, size, shaped))
         assert f"BT 1 0 0 1 0 0 Tm {ours} ET" == obj.getCode()
+
+
+def test_a_cut_short_cached_font_is_made_again(tmp_path: Path) -> None:
+    from kedu.exporters.pdf.fonts import _whole, family
+
+    source = family("noto-sans").regular.source
+    whole = tmp_path / "whole.ttf"
+    whole.write_bytes(source.read_bytes())
+    assert _whole(whole)
+    cut = tmp_path / "cut.ttf"
+    cut.write_bytes(source.read_bytes()[:100_000])
+    assert not _whole(cut)
+    assert not cut.exists()  # removed, so the next use makes it again

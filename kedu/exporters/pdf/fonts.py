@@ -12,6 +12,7 @@ package's version: the first export pays a few seconds, later ones none.
 from __future__ import annotations
 
 import os
+import struct
 import tempfile
 import threading
 import unicodedata
@@ -69,7 +70,13 @@ class Face:
     @property
     def path(self) -> Path:
         """The static TrueType file to shape and embed (made now if it is not yet)."""
-        return self.make() if self.make is not None else self.source
+        if self.make is None:
+            return self.source
+        made: Path | None = self.__dict__.get("_made")
+        if made is None:
+            made = self.make()
+            object.__setattr__(self, "_made", made)
+        return made
 
     @property
     def cmap(self) -> frozenset[int]:
@@ -270,6 +277,25 @@ def _default_weight(source: Path) -> int | None:
     return int(weight) if weight is not None else None
 
 
+def _whole(path: Path) -> bool:
+    """Whether a cached instance exists and reads as a font (not cut short by a
+    full disk or an edit); a broken one is removed so it is made again."""
+    if not path.is_file():
+        return False
+    data = path.read_bytes()
+    try:
+        (tables,) = struct.unpack_from(">H", data, 4)
+        ends = [
+            sum(struct.unpack_from(">II", data, 12 + 16 * i + 8)) for i in range(tables)
+        ]
+    except struct.error:
+        ends = []
+    if ends and max(ends) <= len(data):
+        return True
+    path.unlink(missing_ok=True)
+    return False
+
+
 def _static_instance(source: Path, distribution: str, stem: str, weight: int) -> Path:
     """A static instance of variable ``source`` at ``weight``, made once and cached.
 
@@ -281,10 +307,10 @@ def _static_instance(source: Path, distribution: str, stem: str, weight: int) ->
         # the file itself is that weight: no instance to make (halves first-run time).
         return source
     target = cache_dir() / f"{distribution}-{_version(distribution)}" / f"{stem}.ttf"
-    if target.exists():
+    if _whole(target):
         return target
     with _instance_lock:
-        if target.exists():
+        if _whole(target):
             return target
         from fontTools.ttLib import TTFont
         from fontTools.varLib import instancer
