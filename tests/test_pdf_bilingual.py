@@ -487,3 +487,15 @@ def test_image_spans_both_columns_with_paired_captions(tmp_path: Path) -> None:
     left, right = _columns(data)[0]
     assert "A calm room" in left and "Photo: Jane Doe" in left
     assert "Una habitación tranquila" in right and "Photo: Jane Doe" in right
+
+
+def test_contact_details_are_never_broken_in_narrow_columns() -> None:
+    from pdfminer.high_level import extract_text
+
+    article = load_article(EXAMPLE)
+    doc = localize(article, "ru", base_dir=EXAMPLE.parent)
+    companion = localize(article, "en", base_dir=EXAMPLE.parent)
+    data = get_exporter("pdf").export(doc, ExportOptions(large_print=True, companion=companion))
+    text = extract_text(io.BytesIO(data))
+    for value in ("555-0100", "care@example.org"):
+        assert text.count(value) >= 2, value  # whole, in both columns

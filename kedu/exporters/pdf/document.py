@@ -23,10 +23,12 @@ from kedu.exporters.base import ExportOptions
 from kedu.exporters.pdf.fonts import FontStack, font_stack, register
 from kedu.exporters.pdf.text import (
     Direction,
+    Line,
     ParaStyle,
     Span,
     TextBlock,
     actual_text,
+    break_lines,
     draw_line,
     layout_line,
     resolve,
@@ -530,10 +532,14 @@ class Story:
             ]
             label_width = max(sum(width_of(st, t) for st, t in p) for p in label_pieces)
             row = replace(label_style, indent=label_width + s.body * 1.2)
+            group: list[_LabelRow] = []
             for (_, _, value, href), label in zip(contacts, label_pieces, strict=True):
                 value_pieces = resolve([Span(_isolate(value, self.direction), href=href)],
                                        self.stack, row)
-                content.append(_LabelRow(value_pieces, row, bullet=label))
+                line = _LabelRow(value_pieces, row, bullet=label)
+                line.group = group
+                group.append(line)
+            content.extend(group)
         return content
 
     def image_section(self, section: ImageSection, key: str) -> Flowable:
@@ -594,21 +600,61 @@ class Story:
 
 
 class _LabelRow(TextBlock):
-    """A contact line: the label in the start column, the value after it."""
+    """A contact line: the label in the start column, the value after it.
+
+    In a narrow column (a bilingual large-print handout) where a word of the
+    value would not fit beside the label, the label goes on its own line above
+    the value, so a phone number or an e-mail address is never broken.
+    """
+
+    # The rows of one contact box, so they are stacked all or none.
+    group: list[_LabelRow] | None = None
+
+    def _needs_stack(self, avail_width: float) -> bool:
+        longest = max(
+            (width_of(style, word) for style, text in self.pieces for word in text.split()),
+            default=0.0,
+        )
+        return bool(self.bullet) and longest > avail_width - self.para.indent
+
+    def _stacked(self, avail_width: float) -> bool:
+        return any(row._needs_stack(avail_width) for row in self.group or [self])
+
+    def _layout(self, avail_width: float) -> list[Line]:
+        if self.pieces and self._laid_width != avail_width:
+            indent = 0.0 if self._stacked(avail_width) else self.para.indent
+            self._lines = break_lines(self.pieces, avail_width - indent)
+            self._laid_width = avail_width
+        return self._lines or []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _width, height = super().wrap(availWidth, availHeight)
+        if self._stacked(availWidth):
+            self.height = height + self.para.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []  # one contact detail is never split across pages
 
     def draw(self) -> None:
         if not self.bullet:
             super().draw()
             return
-        bullet, self.bullet = self.bullet, ()
-        super().draw()
-        self.bullet = bullet
-        runs = layout_line(bullet, self.para.direction)
-        width = sum(r[2] for r in runs)
-        lines = self._lines or []
-        if not lines:
-            return
         para = self.para
+        stacked = self._stacked(self.width)
+        bullet, self.bullet = self.bullet, ()
+        if stacked:
+            # Value lines one line lower, from the start edge; the label goes on top.
+            self.para, self.height = replace(para, indent=0), self.height - para.leading
+            super().draw()
+            self.para, self.height = para, self.height + para.leading
+        else:
+            super().draw()
+        self.bullet = bullet
+        runs = layout_line(bullet, para.direction)
+        width = sum(r[2] for r in runs)
+        if not (self._lines or []):
+            return
         descent = (para.leading - para.size) / 2 + para.size * 0.22
         y = self.height - para.leading + descent
         x = self.width - width if para.direction == "rtl" else 0
