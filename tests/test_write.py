@@ -123,3 +123,63 @@ def test_killed_worker_leaves_only_complete_files(
     for path in tmp_path.iterdir():
         assert not path.name.endswith(".tmp")
         json.loads(path.read_text(encoding="utf-8"))  # every file that exists is complete
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found.update(int(x) for x in text.split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killing_kedu_ends_its_workers(tmp_path: Path, sig: signal.Signals) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kedu",
+            "export",
+            str(EXAMPLE),
+            "--all-langs",
+            "--format",
+            "pdf,docx",
+            "--large-print",
+            "--bilingual",
+            "--out",
+            str(tmp_path),
+            "--jobs",
+            "2",
+            "-q",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers |= _children(proc.pid)
+        time.sleep(0.02)
+    if proc.poll() is not None or not workers:
+        pytest.skip("the batch finished before it could be interrupted")
+    proc.send_signal(sig)
+    proc.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -243,8 +244,32 @@ def _execute(
 
     if workers <= 1:
         return export_many(batch, out_dir=out_dir, on_result=on_result)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # `kill` is Ctrl-C by other means: unwind, so the pool is shut down and no
+    # temporary file outlives us.
+    raise KeyboardInterrupt
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool workers end when kedu does, even when it is killed outright (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _size(n: int) -> str:
