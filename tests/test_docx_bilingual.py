@@ -337,3 +337,21 @@ def test_picture_spans_both_columns(tmp_path: Path) -> None:
     assert tc.xpath(".//wp:docPr/@descr") == ["A nurse"]
     assert [c.text for c in rows[3].cells] == ["The room\nPhoto: Jane Roe"] * 2
     assert len(rows) == 5
+
+
+def test_large_print_lets_long_pairs_break_but_keeps_short_ones_whole() -> None:
+    article = load_article(EXAMPLE)
+    source = localize(article, "en", base_dir=EXAMPLE.parent)
+    doc = localize(article, "ru", base_dir=EXAMPLE.parent)
+    data = get_exporter("docx").export(doc, ExportOptions(companion=source, large_print=True))
+    rows = the_table(docx.Document(io.BytesIO(data))).rows
+    splittable = [r for r in rows if not r._tr.xpath("./w:trPr/w:cantSplit")]
+    assert splittable, "no long row may break, so a tall pair leaves pages empty"
+    for row in splittable:
+        assert max(len(cell.text) for cell in row.cells) > 280
+    for row in rows:
+        if max(len(cell.text) for cell in row.cells) < 200:
+            assert row._tr.xpath("./w:trPr/w:cantSplit"), row.cells[0].text
+    title_row = rows[1]  # after the language row: it must not drag the summary along
+    for paragraph in title_row._tr.xpath(".//w:p"):
+        assert paragraph.xpath("./w:pPr/w:keepNext[@w:val='0']")

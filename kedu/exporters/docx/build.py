@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import partial
 from io import BytesIO
@@ -51,6 +51,7 @@ from docx.enum.section import WD_ORIENT
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -556,7 +557,15 @@ def _package_settings(document: Document, setup: TextSetup) -> None:
         _replace_part(document, _FONT_TABLE, serialize_part_xml(fonts))
 
 
-def _bilingual_table(document: Document, columns: tuple[_Writer, _Writer]) -> None:
+# Characters in a cell above which its row may break across pages (about 12 and
+# 8 lines of a half-page column): such a row kept whole wastes most of a page.
+_SPLIT_ABOVE = 700
+_SPLIT_ABOVE_LARGE = 280
+
+
+def _bilingual_table(
+    document: Document, columns: tuple[_Writer, _Writer], *, large_print: bool
+) -> None:
     """The side-by-side body: a borderless two-column table, one row per unit.
 
     The header row (repeated on every page) names the two languages; every
@@ -577,7 +586,7 @@ def _bilingual_table(document: Document, columns: tuple[_Writer, _Writer]) -> No
 
     def row(*, header: bool = False) -> tuple[_Cell, _Cell]:
         tr = table.add_row()
-        oxml.set_row(tr._tr, header=header)
+        oxml.set_row(tr._tr, header=header, cant_split=True)
         left, right = tr.cells
         oxml.set_cell_margins(left._tc, left=0, right=inner)
         oxml.set_cell_margins(right._tc, left=inner, right=0)
@@ -612,6 +621,10 @@ def _bilingual_table(document: Document, columns: tuple[_Writer, _Writer]) -> No
                 f"{pair[0].key!r} is beside {pair[1].key!r}"
             )
         left, right = row()
+        if pair[0].key in ("title", "subtitle"):
+            # The title block need not drag the summary along: in large print the
+            # three rows together can be taller than what is left of page 1.
+            pair = (replace(pair[0], keep_next=False), replace(pair[1], keep_next=False))
         if pair[0].span:
             merged = left.merge(right)
             oxml.set_cell_margins(merged._tc, left=0, right=0)
@@ -619,12 +632,21 @@ def _bilingual_table(document: Document, columns: tuple[_Writer, _Writer]) -> No
         else:
             fill(left, pair[0])
             fill(right, pair[1])
+        longest = max(_text_length(cell) for cell in (left, right))
+        if longest > (_SPLIT_ABOVE_LARGE if large_print else _SPLIT_ABOVE):
+            # A pair of long paragraphs may break across pages: kept whole it
+            # would leave most of a page empty (or not fit on one at all).
+            oxml.set_row(table.rows[-1]._tr, header=False, cant_split=False)
     # A document ends with a paragraph; this one is 1 pt high so it cannot
     # push a blank page after a table that fills the last page.
     end = document.add_paragraph()
     end.paragraph_format.space_before = end.paragraph_format.space_after = Pt(0)
     end.paragraph_format.line_spacing = Pt(1)
     oxml.set_mark_size(end._p.get_or_add_pPr(), 1)
+
+
+def _text_length(cell: _Cell) -> int:
+    return sum(len(t.text or "") for t in cell._tc.iter(qn("w:t")))
 
 
 def _columns(source: _Writer, target: _Writer) -> tuple[_Writer, _Writer]:
@@ -679,5 +701,5 @@ def build_document(doc: LocalizedArticle, options: ExportOptions) -> Document:
     columns = _columns(source, writer)
     writer.furniture(section, companion=source)
     columns[0].organization(document)
-    _bilingual_table(document, columns)
+    _bilingual_table(document, columns, large_print=options.large_print)
     return document

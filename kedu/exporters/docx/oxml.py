@@ -265,10 +265,15 @@ def set_borderless_table(tbl: BaseOxmlElement, width_twips: int) -> None:
         margins.append(OxmlElement(f"w:{edge}", attrs={qn("w:w"): "0", qn("w:type"): "dxa"}))
 
 
-def set_row(tr: BaseOxmlElement, *, header: bool) -> None:
-    """A row that never breaks across pages; ``header`` rows repeat on every page."""
+def set_row(tr: BaseOxmlElement, *, header: bool, cant_split: bool = True) -> None:
+    """A row that never breaks across pages (unless ``cant_split`` is False);
+    ``header`` rows repeat on every page."""
     trpr = tr.get_or_add_trPr()
-    _put(trpr, "w:cantSplit")
+    if cant_split:
+        _put(trpr, "w:cantSplit")
+    else:
+        for element in trpr.findall(qn("w:cantSplit")):
+            trpr.remove(element)
     if header:
         _put(trpr, "w:tblHeader")
 
