@@ -374,3 +374,17 @@ def test_import_article_is_exposed_lazily() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_three_phrase_keyword_line_after_faq_is_not_printed(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# Iron at home\n\nA short guide for patients.\n\n"
+        "## Frequently Asked Questions\n\n### Can I drive home?\n\nYes, most people can.\n\n"
+        "iron infusion, anemia, iron deficiency\n",
+        encoding="utf-8",
+    )
+    result = import_article(post)
+    printed = " ".join(s.text for s in result.article.segments())
+    assert "iron deficiency" not in printed
+    assert result.article.keywords == ["iron infusion", "anemia", "iron deficiency"]

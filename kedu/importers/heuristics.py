@@ -82,13 +82,16 @@ def parse_keywords(text: str) -> list[str] | None:
 
     A keyword line is four or more comma-separated short phrases (at most six
     words each, four on average), with no sentence punctuation at the end and no "and"/"or"
-    before the last phrase (which would make it an ordinary enumeration).
+    before the last phrase (which would make it an ordinary enumeration).  Three
+    phrases count too when each has at most four words: a bare "iron infusion,
+    anemia, iron deficiency" line is SEO, and printing it would be worse than
+    listing it as keywords (the import says so in its report).
     """
     line = " ".join(text.split())
     if not line or line[-1] in ".!?:;" or len(line) > 600:
         return None
     parts = [p.strip() for p in line.split(",") if p.strip()]
-    if len(parts) < 4:
+    if len(parts) < 3 or (len(parts) == 3 and any(len(p.split()) > 4 for p in parts)):
         return None
     if sum(len(p.split()) for p in parts) > 4 * len(parts):
         return None
