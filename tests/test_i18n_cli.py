@@ -83,3 +83,16 @@ def test_export_report_carries_readability(
     report = json.loads(capsys.readouterr().out)
     assert report["readability"][0]["locale"] == "es"
     assert report["readability"][0]["ease_formula"]
+
+
+def test_stats_shows_missing_labels_for_a_new_language(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locales = project / "locales"
+    article = project / "examples" / "ketamine-therapy" / "article.yaml"
+    assert main(["i18n", "init", "--lang", "pt_BR", str(article), "--locales", str(locales)]) == 0
+    capsys.readouterr()
+    assert main(["i18n", "stats", "--json", "--lang", "pt_BR", "--locales", str(locales)]) == 0
+    rows = {(r["locale"], r["domain"]): r for r in json.loads(capsys.readouterr().out)}
+    assert rows[("pt_BR", "kedu")]["percent"] == 0
+    assert rows[("pt_BR", "kedu")]["untranslated"] == 13

@@ -15,6 +15,7 @@ from kedu.localization.catalogs import BUILTIN_STORE, KEDU_DOMAIN, CatalogStore,
 
 if TYPE_CHECKING:
     from kedu.localization.readability import ReadabilityReport
+    from kedu.localization.stats import CatalogStats
 
 
 def _store(locales_dir: Path | None, near: Path | None = None) -> CatalogStore:
@@ -136,6 +137,7 @@ def stats_command(
     from kedu.localization.stats import collect_stats
 
     rows = collect_stats(_stores(locales_dir), locales=list(langs) or None)
+    rows += _missing_label_catalogs(rows, _store(locales_dir))
     if as_json:
         click.echo(
             json.dumps(
@@ -180,6 +182,25 @@ def stats_command(
             f"kedu: {r.path}: {r.percent:.1f}% translated, below --min {minimum:g}", err=True
         )
     return 1 if below else 0
+
+
+def _missing_label_catalogs(rows: list[CatalogStats], store: CatalogStore) -> list[CatalogStats]:
+    """A 0 % row for each locale whose articles are translated but kedu's labels are not:
+    its handouts cannot print until ``kedu i18n init --labels`` and a translation."""
+    from kedu.localization.labels import LABEL_SOURCES
+    from kedu.localization.locales import negotiate
+    from kedu.localization.stats import CatalogStats
+
+    with_labels = [r.locale for r in rows if r.domain == KEDU_DOMAIN]
+    missing = sorted(
+        {r.locale for r in rows if r.domain != KEDU_DOMAIN}
+        - {loc for loc in {r.locale for r in rows} if negotiate(loc, with_labels)}
+    )
+    total = len(LABEL_SOURCES)
+    return [
+        CatalogStats(loc, KEDU_DOMAIN, store.po_path(loc, KEDU_DOMAIN), total, 0, 0, total, 0)
+        for loc in missing
+    ]
 
 
 @i18n_group.command("check")
