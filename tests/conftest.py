@@ -44,3 +44,10 @@ def mark_fuzzy(po: Path, context: str) -> None:
     lines = po.read_text(encoding="utf-8").splitlines()
     lines.insert(lines.index(f'msgctxt "{context}"'), "#, fuzzy")
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def export_args(
+    lang: str, out: Path | str, *extra: str, fmt: str = "json", article: Path = EXAMPLE
+) -> list[str]:
+    """``kedu export`` arguments for one article, language and format."""
+    return ["export", str(article), "--lang", lang, "--format", fmt, "--out", str(out), *extra]

@@ -16,7 +16,7 @@ from kedu.cli import main
 from kedu.errors import ConfigError
 from kedu.jobs import ExportJob
 from kedu.models import Article
-from tests.conftest import EXAMPLE, ROOT, SHIPPED_LOCALES, mark_fuzzy
+from tests.conftest import EXAMPLE, ROOT, SHIPPED_LOCALES, export_args, mark_fuzzy
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,23 +116,7 @@ def test_one_failing_job_does_not_stop_the_others(
     locales = project / "locales"
     mark_fuzzy(locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po", "title")
     out = tmp_path / "out"
-    code = main(
-        [
-            "export",
-            str(EXAMPLE),
-            "--lang",
-            "es,ru",
-            "--format",
-            "json",
-            "--out",
-            str(out),
-            "--locales",
-            str(locales),
-            "--jobs",
-            "1",
-            "-q",
-        ]
-    )
+    code = main(export_args("es,ru", str(out), "--locales", str(locales), "--jobs", "1", "-q"))
     assert code == 1
     err = capsys.readouterr().err
     failures = [line for line in err.splitlines() if line.startswith("kedu: failed:")]
@@ -142,23 +126,7 @@ def test_one_failing_job_does_not_stop_the_others(
     assert (out / "ketamine-therapy.es.json").exists()
     assert not (out / "ketamine-therapy.ru.json").exists()
     assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "ru",
-                "--format",
-                "json",
-                "--out",
-                str(out),
-                "--locales",
-                str(locales),
-                "--allow-partial",
-                "-q",
-            ]
-        )
-        == 0
+        main(export_args("ru", str(out), "--locales", str(locales), "--allow-partial", "-q")) == 0
     )
     data = json.loads((out / "ketamine-therapy.ru.json").read_text(encoding="utf-8"))
     assert data["fallbacks"] == ["title"]
@@ -176,24 +144,7 @@ def test_malformed_po_names_file_and_line(
     at = next(i for i, line in enumerate(lines) if line.startswith("msgctxt")) + 1
     lines.insert(at, 'msgbogus "x"')
     po.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "es",
-                "--format",
-                "json",
-                "--out",
-                str(tmp_path / "o"),
-                "--locales",
-                str(locales),
-                "-q",
-            ]
-        )
-        == 1
-    )
+    assert main(export_args("es", str(tmp_path / "o"), "--locales", str(locales), "-q")) == 1
     err = capsys.readouterr().err
     assert f"{po}:{at + 1}: malformed catalog" in err
 
@@ -384,23 +335,7 @@ def test_bilingual_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_same_catalog_is_exported_once_and_formats_ignore_case(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "es,es_MX,ES",
-                "--format",
-                "JSON",
-                "--out",
-                str(tmp_path),
-                "--report",
-                "json",
-            ]
-        )
-        == 0
-    )
+    assert main(export_args("es,es_MX,ES", str(tmp_path), "--report", "json", fmt="JSON")) == 0
     report = json.loads(capsys.readouterr().out)
     assert [f["locale"] for f in report["files"]] == ["es"]
 
@@ -411,21 +346,7 @@ def test_summary_says_how_much_is_in_the_source_language(
     locales = project / "locales"
     mark_fuzzy(locales / "ru" / "LC_MESSAGES" / "ketamine-therapy.po", "title")
     assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "ru",
-                "--format",
-                "json",
-                "--out",
-                str(project / "o"),
-                "--locales",
-                str(locales),
-                "--allow-partial",
-            ]
-        )
+        main(export_args("ru", str(project / "o"), "--locales", str(locales), "--allow-partial"))
         == 0
     )
     assert "ok (draft translation; 1 in source language)" in capsys.readouterr().out

@@ -22,7 +22,7 @@ from kedu.localization.catalogs import (
 from kedu.localization.extract import article_template
 from kedu.localization.workflow import extract_templates, init_catalog, update_catalogs
 from kedu.models import Article, plain_text
-from tests.conftest import EXAMPLE, LOCALES, SHIPPED_LOCALES
+from tests.conftest import EXAMPLE, LOCALES, SHIPPED_LOCALES, export_args
 
 
 def _read(path: Path):  # type: ignore[no-untyped-def]
@@ -151,22 +151,7 @@ def test_identical_sources_translate_differently(tmp_path: Path) -> None:
 
 
 def test_spanish_json_has_every_msgstr_and_no_english(example: Article, tmp_path: Path) -> None:
-    assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "es",
-                "--format",
-                "json",
-                "--out",
-                str(tmp_path),
-                "-q",
-            ]
-        )
-        == 0
-    )
+    assert main(export_args("es", str(tmp_path), "-q")) == 0
     data = json.loads((tmp_path / "ketamine-therapy.es.json").read_text(encoding="utf-8"))
     assert data["locale"] == "es" and data["review"]["state"] == "draft"
     article = Article.model_validate(data["article"])

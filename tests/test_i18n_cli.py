@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kedu.cli import main
-from tests.conftest import EXAMPLE, SHIPPED_LOCALES, mark_fuzzy
+from tests.conftest import EXAMPLE, SHIPPED_LOCALES, export_args, mark_fuzzy
 
 
 def test_stats_json_shows_complete_shipped_catalogs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,23 +63,7 @@ def test_readability_json_and_max_grade(capsys: pytest.CaptureFixture[str]) -> N
 def test_export_report_carries_readability(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(
-            [
-                "export",
-                str(EXAMPLE),
-                "--lang",
-                "es",
-                "--format",
-                "json",
-                "--out",
-                str(tmp_path),
-                "--report",
-                "json",
-            ]
-        )
-        == 0
-    )
+    assert main(export_args("es", str(tmp_path), "--report", "json")) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["readability"][0]["locale"] == "es"
     assert report["readability"][0]["ease_formula"]

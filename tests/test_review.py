@@ -11,6 +11,7 @@ from kedu.cli import main
 from kedu.load import load_article
 from kedu.localization import localize
 from kedu.localization.catalogs import CatalogStore, read_catalog, write_catalog
+from tests.conftest import export_args
 
 
 def _article(project: Path) -> Path:
@@ -58,20 +59,9 @@ def test_review_command_records_and_a_source_change_undoes_it(
     out = project / "out"
     assert (
         main(
-            [
-                "export",
-                str(path),
-                "--lang",
-                "es",
-                "--format",
-                "json",
-                "--out",
-                str(out),
-                "--locales",
-                str(locales),
-                "--require-reviewed",
-                "-q",
-            ]
+            export_args(
+                "es", str(out), "--locales", str(locales), "--require-reviewed", "-q", article=path
+            )
         )
         == 0
     )
@@ -112,20 +102,15 @@ def test_review_command_records_and_a_source_change_undoes_it(
 
 def test_require_reviewed_refuses_drafts(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
-        [
-            "export",
-            str(_article(project)),
-            "--lang",
+        export_args(
             "ar",
-            "--format",
-            "json",
-            "--out",
             str(project / "out"),
             "--locales",
             str(project / "locales"),
             "--require-reviewed",
             "-q",
-        ]
+            article=_article(project),
+        )
     )
     assert code == 1
     err = capsys.readouterr().err.strip()
