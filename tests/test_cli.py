@@ -217,46 +217,16 @@ def test_config_overrides_organization(
 
 def test_real_process_exit_codes(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kedu",
-            "export",
-            str(EXAMPLE),
-            "--lang",
-            "xx",
-            "--format",
-            "json",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+
+    def kedu(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kedu", *args], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+
+    done = kedu(*export_args("xx", tmp_path))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kedu",
-            "export",
-            str(EXAMPLE),
-            "--lang",
-            "es",
-            "--format",
-            "json",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    done = kedu(*export_args("es", tmp_path))
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout and "1 written, 0 failed" in done.stdout
 
