@@ -1,8 +1,8 @@
 """The Word exporter, read back with python-docx and checked at the XML level.
 
 Each locale is exported once per session (:func:`exports`), so the whole file
-runs in a few seconds.  Checks that need a complete translation skip, naming
-the catalog, while translators are still at work.
+runs in a few seconds.  Checks that need a complete translation fail when a
+shipped catalog is incomplete.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 
 from kedu._version import __version__
-from kedu.errors import ExportError, MissingTranslationError
+from kedu.errors import ExportError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.docx.language import word_language_id
 from kedu.exporters.docx.styles import CALLOUT_STYLES, S
@@ -62,30 +62,20 @@ def article() -> Article:
 def exports(article: Article) -> Callable[..., Export]:
     """Export on first use and cache: ``exports(locale, complete=True, **options)``.
 
-    With ``complete`` the catalog must translate everything (else the test is
-    skipped); without it missing messages fall back to English, which is
+    With ``complete`` the catalog must translate everything (else the test
+    fails); without it missing messages fall back to English, which is
     enough for checks about structure, language tags and direction.
     """
-    cache: dict[tuple[Any, ...], Export | str] = {}
+    cache: dict[tuple[Any, ...], Export] = {}
 
     def get(locale: str, complete: bool = True, **options: Any) -> Export:
         key = (locale, complete, tuple(sorted(options.items())))
         if key not in cache:
-            try:
-                doc = localize(
-                    article, locale, base_dir=EXAMPLE.parent, allow_partial=not complete
-                )
-            except MissingTranslationError as exc:
-                cache[key] = (
-                    f"catalog {locale} is incomplete ({len(exc.missing)} messages missing)"
-                )
-            else:
-                data = get_exporter("docx").export(doc, ExportOptions(**options))
-                cache[key] = (doc, data, docx.Document(io.BytesIO(data)))
-        value = cache[key]
-        if isinstance(value, str):
-            pytest.skip(value)
-        return value
+            # The shipped catalogs are complete: a missing message fails the test.
+            doc = localize(article, locale, base_dir=EXAMPLE.parent, allow_partial=not complete)
+            data = get_exporter("docx").export(doc, ExportOptions(**options))
+            cache[key] = (doc, data, docx.Document(io.BytesIO(data)))
+        return cache[key]
 
     return get
 
@@ -124,9 +114,7 @@ def test_title_block_uses_title_and_subtitle(exports: Callable[..., Export]) -> 
     assert article.subtitle and texts_by_style(document, S.SUBTITLE) == [
         plain_text(article.subtitle)
     ]
-    assert article.summary and texts_by_style(document, S.SUMMARY) == [
-        plain_text(article.summary)
-    ]
+    assert article.summary and texts_by_style(document, S.SUMMARY) == [plain_text(article.summary)]
     assert texts_by_style(document, S.ORGANIZATION) == [article.organization.name]
 
 
@@ -208,9 +196,7 @@ def test_italic_and_bold_markup_become_run_formatting(exports: Callable[..., Exp
 
 def test_links_are_real_hyperlinks(exports: Callable[..., Export]) -> None:
     _, _, document = exports("en")
-    links = {
-        link.text: link.address for p in document.paragraphs for link in p.hyperlinks
-    }
+    links = {link.text: link.address for p in document.paragraphs for link in p.hyperlinks}
     assert links == {
         "call us": "tel:+1-555-0100",
         "https://example.org": "https://example.org/",
@@ -312,9 +298,7 @@ def test_arabic_contact_values_keep_their_order(exports: Callable[..., Export]) 
 def test_chinese_runs_name_an_east_asian_font(exports: Callable[..., Export]) -> None:
     _, _, document = exports("zh_Hans", complete=False)
     chinese = [
-        r
-        for r in runs_with_text(document)
-        if any("\u4e00" <= c <= "\u9fff" for c in run_text(r))
+        r for r in runs_with_text(document) if any("\u4e00" <= c <= "\u9fff" for c in run_text(r))
     ]
     assert chinese
     for r in chinese:
