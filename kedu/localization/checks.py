@@ -377,32 +377,20 @@ def _compare_numbers(sources: list[str], text: str) -> list[_Problem]:
         _take(spare, number)
     extra = [number for number in pool if _take(spare, number) is None]
 
-    for text_, count in Counter(n.text for n in missing).items():
-        in_source = sum(1 for n in required if n.text == text_)
-        if count == in_source:
-            problems.append(("error", "number", f"number {text_} is missing from the translation"))
-        else:
-            problems.append(
-                (
-                    "error",
-                    "number",
-                    f"number {text_} occurs {_times(in_source)} in the source "
-                    f"but {_times(in_source - count)} in the translation",
-                )
+    # The same report both ways: numbers the translation lost, and numbers it added.
+    for surplus, side, where, absent in (
+        (missing, required, ("source", "translation"), "is missing from the translation"),
+        (extra, found, ("translation", "source"), "is not in the source"),
+    ):
+        for text_, count in Counter(n.text for n in surplus).items():
+            total = sum(1 for n in side if n.text == text_)
+            message = (
+                f"number {text_} {absent}"
+                if count == total
+                else f"number {text_} occurs {_times(total)} in the {where[0]} "
+                f"but {_times(total - count)} in the {where[1]}"
             )
-    for text_, count in Counter(n.text for n in extra).items():
-        in_text = sum(1 for n in found if n.text == text_)
-        if count == in_text:
-            problems.append(("error", "number", f"number {text_} is not in the source"))
-        else:
-            problems.append(
-                (
-                    "error",
-                    "number",
-                    f"number {text_} occurs {_times(in_text)} in the translation "
-                    f"but {_times(in_text - count)} in the source",
-                )
-            )
+            problems.append(("error", "number", message))
     return problems
 
 
