@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, as_completed
 from pathlib import Path
@@ -14,21 +15,36 @@ from kedu.write import write_atomic
 __all__ = ["export", "export_many"]
 
 
-def export(doc: LocalizedArticle, format: str, options: ExportOptions | None = None) -> bytes:
-    """Render a localized article (see :func:`kedu.localize`) in ``format``."""
-    if not isinstance(doc, LocalizedArticle):
-        raise TypeError(
-            f"export() takes a LocalizedArticle, not {type(doc).__name__}; "
-            "call kedu.localize(article, locale) first"
-        )
-    return get_exporter(format).export(doc, options or ExportOptions())
+def export(
+    doc: LocalizedArticle,
+    format: str,
+    options: ExportOptions | None = None,
+    *,
+    source: LocalizedArticle | None = None,
+) -> bytes:
+    """Render a localized article (see :func:`kedu.localize`) in ``format``.
+
+    With ``source`` — the same article localized to its source language
+    (``kedu.localize(article, article.language)``) — the handout is bilingual:
+    the source beside ``doc`` (PDF and Word).
+    """
+    for name, value in (("doc", doc), ("source", source)):
+        if value is not None and not isinstance(value, LocalizedArticle):
+            raise TypeError(
+                f"export() takes a LocalizedArticle as {name}, not {type(value).__name__}; "
+                "call kedu.localize(article, locale) first"
+            )
+    exporter = get_exporter(format)
+    if source is not None:
+        return exporter.export_bilingual(doc, source, options or ExportOptions())
+    return exporter.export(doc, options or ExportOptions())
 
 
 def export_many(
     jobs: Iterable[ExportJob],
     executor: Executor | None = None,
     *,
-    out_dir: str | Path | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
     on_result: Callable[[JobResult], None] | None = None,
 ) -> list[JobResult]:
     """Run export jobs, on ``executor`` when given (any ``concurrent.futures.Executor``:

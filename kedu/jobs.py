@@ -8,9 +8,11 @@ left to the caller, which does it atomically.
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,11 +32,37 @@ class ExportJob(BaseModel):
     locale: str = Field(description="Target locale (negotiated against the catalogs).")
     format: str = Field(description="Exporter name: pdf, docx, json, ...")
     options: ExportOptions = Field(default_factory=ExportOptions, description="Print options.")
-    catalogs: Path | None = Field(None, description="Locales directory; None finds the nearest.")
-    base_dir: Path | None = Field(None, description="Folder of the article file.")
-    allow_partial: bool = Field(False, description="Print missing translations in the source.")
-    require_reviewed: bool = Field(False, description="Refuse drafts (unreviewed catalogs).")
-    bilingual: bool = Field(False, description="Source and target language side by side.")
+    catalogs: Path | None = Field(
+        default=None, description="Locales directory; None finds the nearest."
+    )
+    base_dir: Path | None = Field(default=None, description="Folder of the article file.")
+    allow_partial: bool = Field(
+        default=False, description="Print missing translations in the source."
+    )
+    require_reviewed: bool = Field(
+        default=False, description="Refuse drafts (unreviewed catalogs)."
+    )
+    bilingual: bool = Field(
+        default=False,
+        description="A bilingual handout: the article's source language beside the target.",
+    )
+
+    if TYPE_CHECKING:
+        # The signature type checkers see without pydantic's mypy plugin: defaults
+        # visible, folders as str or any os.PathLike (pydantic makes them Paths).
+        def __init__(
+            self,
+            *,
+            article: Article,
+            locale: str,
+            format: str,
+            options: ExportOptions = ...,
+            catalogs: str | os.PathLike[str] | None = None,
+            base_dir: str | os.PathLike[str] | None = None,
+            allow_partial: bool = False,
+            require_reviewed: bool = False,
+            bilingual: bool = False,
+        ) -> None: ...
 
     @property
     def label(self) -> str:
@@ -49,13 +77,13 @@ class JobResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     job: ExportJob
-    filename: str | None = Field(None, description="File name (no folder) for the output.")
-    data: bytes | None = Field(None, description="The document, when the job succeeded.")
-    error: str | None = Field(None, description="One-line reason, when the job failed.")
-    detail: str | None = Field(None, description="Traceback of an unexpected failure.")
-    seconds: float = Field(0.0, description="Time the job took.")
-    draft: bool = Field(False, description="Made from an unreviewed translation.")
-    fallbacks: int = Field(0, description="Messages printed in the source language.")
+    filename: str | None = Field(default=None, description="File name (no folder) for the output.")
+    data: bytes | None = Field(default=None, description="The document, when the job succeeded.")
+    error: str | None = Field(default=None, description="One-line reason, when the job failed.")
+    detail: str | None = Field(default=None, description="Traceback of an unexpected failure.")
+    seconds: float = Field(default=0.0, description="Time the job took.")
+    draft: bool = Field(default=False, description="Made from an unreviewed translation.")
+    fallbacks: int = Field(default=0, description="Messages printed in the source language.")
 
     @property
     def ok(self) -> bool:
@@ -97,17 +125,17 @@ def run_job(job: ExportJob) -> JobResult:
                 f"({doc.review.reason}); a qualified medical translator must review it "
                 f"(`kedu i18n review --lang {doc.locale} --by NAME`)"
             )
-        options = job.options
         source_locale = None
         if job.bilingual:
             if not exporter.supports_bilingual:
                 raise KeduError(f"format {job.format!r} has no bilingual layout")
-            companion = localize(
+            source = localize(
                 job.article, job.article.language, catalogs=job.catalogs, base_dir=job.base_dir
             )
-            options = options.model_copy(update={"companion": companion})
-            source_locale = companion.locale
-        data = exporter.export(doc, options)
+            data = exporter.export_bilingual(doc, source, job.options)
+            source_locale = source.locale
+        else:
+            data = exporter.export(doc, job.options)
         name = output_name(
             job.article.id,
             doc.locale,

@@ -49,3 +49,33 @@ def test_export_needs_a_localized_article() -> None:
     article = kedu.load_article(EXAMPLE)
     with pytest.raises(TypeError, match=r"call kedu\.localize\(article, locale\) first"):
         kedu.export(article, "json")  # type: ignore[arg-type]
+
+
+def test_bilingual_export_is_one_api() -> None:
+    """``kedu.export(doc, fmt, source=...)`` and ``ExportJob(bilingual=True)`` make the
+    same handout; the old ``ExportOptions(companion=...)`` says what to use instead."""
+    import io
+
+    import pytest
+    from pypdf import PdfReader
+
+    article = kedu.load_article(EXAMPLE)
+    doc = kedu.localize(article, "es", base_dir=EXAMPLE.parent)
+    source = kedu.localize(article, "en", base_dir=EXAMPLE.parent)
+    direct = kedu.export(doc, "pdf", kedu.ExportOptions(paper="a4"), source=source)
+    job = kedu.ExportJob(
+        article=article, locale="es", format="pdf", base_dir=EXAMPLE.parent,
+        options=kedu.ExportOptions(paper="a4"), bilingual=True,
+    )
+    (result,) = kedu.export_many([job])
+    assert result.data == direct and result.filename == "ketamine-therapy.en-es.pdf"
+    text = PdfReader(io.BytesIO(direct)).pages[0].extract_text()
+    assert "English" in text and "español" in text.lower()
+    assert direct != kedu.export(doc, "pdf", kedu.ExportOptions(paper="a4"))
+
+    with pytest.raises(TypeError, match=r"companion=\.\.\.\) was removed.*source="):
+        kedu.ExportOptions(companion=source)  # type: ignore[call-arg]
+    with pytest.raises(kedu.KeduError, match="format 'json' has no bilingual layout"):
+        kedu.export(doc, "json", source=source)
+    with pytest.raises(TypeError, match="LocalizedArticle as source"):
+        kedu.export(doc, "pdf", source=article)  # type: ignore[arg-type]

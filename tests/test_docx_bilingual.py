@@ -54,7 +54,7 @@ def bilingual() -> Callable[[str], Bilingual]:
     def get(locale: str) -> Bilingual:
         if locale not in cache:
             doc = localize(article, locale, base_dir=EXAMPLE.parent, allow_partial=True)
-            data = get_exporter("docx").export(doc, ExportOptions(companion=source))
+            data = get_exporter("docx").export_bilingual(doc, source, ExportOptions())
             cache[locale] = (doc, source, data, docx.Document(io.BytesIO(data)))
         return cache[locale]
 
@@ -278,7 +278,7 @@ def test_footer_counts_pages_in_the_translation(bilingual: Callable[[str], Bilin
 
 def test_bilingual_export_is_byte_identical(bilingual: Callable[[str], Bilingual]) -> None:
     doc, source, data, _ = bilingual("ar")
-    assert get_exporter("docx").export(doc, ExportOptions(companion=source)) == data
+    assert get_exporter("docx").export_bilingual(doc, source, ExportOptions()) == data
 
 
 def test_cli_names_the_bilingual_file(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def test_companion_of_another_article_is_refused(tmp_path: Path) -> None:
     )
     companion = localize(other, "en", base_dir=tmp_path)
     with pytest.raises(ExportError, match="other"):
-        get_exporter("docx").export(doc, ExportOptions(companion=companion))
+        get_exporter("docx").export_bilingual(doc, companion, ExportOptions())
 
 
 def test_picture_spans_both_columns(tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_picture_spans_both_columns(tmp_path: Path) -> None:
         }
     )
     doc = localize(article, "en", base_dir=tmp_path)
-    data = get_exporter("docx").export(doc, ExportOptions(companion=doc))
+    data = get_exporter("docx").export_bilingual(doc, doc, ExportOptions())
     rows = the_table(docx.Document(io.BytesIO(data))).rows
     picture_row = rows[2]._tr  # language row, title, picture, caption, disclaimer
     (tc,) = picture_row.tc_lst
@@ -343,7 +343,7 @@ def test_large_print_lets_long_pairs_break_but_keeps_short_ones_whole() -> None:
     article = load_article(EXAMPLE)
     source = localize(article, "en", base_dir=EXAMPLE.parent)
     doc = localize(article, "ru", base_dir=EXAMPLE.parent)
-    data = get_exporter("docx").export(doc, ExportOptions(companion=source, large_print=True))
+    data = get_exporter("docx").export_bilingual(doc, source, ExportOptions(large_print=True))
     rows = the_table(docx.Document(io.BytesIO(data))).rows
     splittable = [r for r in rows if not r._tr.xpath("./w:trPr/w:cantSplit")]
     assert splittable, "no long row may break, so a tall pair leaves pages empty"

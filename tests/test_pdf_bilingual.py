@@ -47,7 +47,7 @@ def _doc(locale: str) -> LocalizedArticle:
 
 
 def _bilingual(doc: LocalizedArticle, companion: LocalizedArticle, **options: Any) -> bytes:
-    return get_exporter("pdf").export(doc, ExportOptions(companion=companion, **options))
+    return get_exporter("pdf").export_bilingual(doc, companion, ExportOptions(**options))
 
 
 @cache
@@ -470,7 +470,7 @@ def test_contact_details_are_never_broken_in_narrow_columns() -> None:
     article = load_article(EXAMPLE)
     doc = localize(article, "ru", base_dir=EXAMPLE.parent)
     companion = localize(article, "en", base_dir=EXAMPLE.parent)
-    data = get_exporter("pdf").export(doc, ExportOptions(large_print=True, companion=companion))
+    data = get_exporter("pdf").export_bilingual(doc, companion, ExportOptions(large_print=True))
     text = extract_text(io.BytesIO(data))
     for value in ("555-0100", "care@example.org"):
         assert text.count(value) >= 2, value  # whole, in both columns

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -95,7 +95,7 @@ def export_command(
     locales_dir: Path | None,
 ) -> int:
     """Export each ARTICLE to DIR/<id>.<lang>.<ext>."""
-    from kedu.exporters import ExportOptions
+    from kedu.exporters import ExportOptions, Paper
     from kedu.jobs import ExportJob
     from kedu.localization import available_locales
     from kedu.localization.locales import negotiate, normalize
@@ -114,7 +114,7 @@ def export_command(
     if config.logo is not None and not config.logo.is_file():
         raise UsageError(f"logo file not found: {config.logo} (set in {config.source})")
     options = ExportOptions(
-        paper=paper or config.paper,
+        paper=cast(Paper, paper) if paper else config.paper,  # click.Choice checked it
         large_print=large_print,
         logo=config.logo,
     )

@@ -2,29 +2,60 @@
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kedu.errors import ExportError
 from kedu.models.localized import LocalizedArticle
 
 Paper = Literal["letter", "a4"]
 
 
 class ExportOptions(BaseModel):
-    """Print settings shared by all formats; formats ignore what does not apply."""
+    """Print settings shared by all formats; formats ignore what does not apply.
+
+    A bilingual handout is not an option but a second article: pass the
+    source-language article to :func:`kedu.export` (``source=``), or set
+    ``ExportJob(bilingual=True)``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    paper: Paper = Field("letter", description="Paper size for PDF and Word: letter or a4.")
-    large_print: bool = Field(False, description="Large print (body ≥ 16 pt) for low vision.")
-    logo: Path | None = Field(None, description="Organization logo image printed in the header.")
-    companion: LocalizedArticle | None = Field(
-        None,
-        description="Bilingual handouts: the source-language article printed beside this one.",
+    paper: Paper = Field(default="letter", description="Paper size for PDF and Word: letter or a4.")
+    large_print: bool = Field(
+        default=False, description="Large print (everything ≥ 16 pt) for low vision."
     )
+    logo: Path | None = Field(
+        default=None, description="Organization logo image printed in the header."
+    )
+
+    if TYPE_CHECKING:
+        # Type checkers (without pydantic's plugin) see the real signature: paths
+        # may be given as str or any os.PathLike; pydantic turns them into Path.
+        def __init__(
+            self,
+            *,
+            paper: Paper = "letter",
+            large_print: bool = False,
+            logo: str | os.PathLike[str] | None = None,
+        ) -> None: ...
+
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_companion(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "companion" in data:
+            # Migration from kedu 0.1, where the source article rode in the options.
+            raise TypeError(
+                "ExportOptions(companion=...) was removed: pass the source-language article "
+                "as kedu.export(doc, format, options, source=article) or "
+                "exporter.export_bilingual(doc, article, options), "
+                "or use ExportJob(..., bilingual=True)"
+            )
+        return data
 
 
 class Exporter(ABC):
@@ -46,3 +77,11 @@ class Exporter(ABC):
     @abstractmethod
     def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
         """Render ``doc`` and return the complete file contents."""
+
+    def export_bilingual(
+        self, doc: LocalizedArticle, source: LocalizedArticle, options: ExportOptions
+    ) -> bytes:
+        """Render ``doc`` with ``source`` (the same article in its source language)
+        beside it.  Formats with a bilingual layout set ``supports_bilingual`` and
+        override this."""
+        raise ExportError(f"format {self.name!r} has no bilingual layout")

@@ -3,15 +3,15 @@
 The document is assembled with python-docx (:mod:`.build`, :mod:`.styles`),
 with the WordprocessingML python-docx lacks written in :mod:`.oxml`, and then
 repackaged by :mod:`.package` so the same input always gives the same bytes.
-With ``ExportOptions.companion`` (the source-language article) the handout is
-bilingual: the two languages side by side in a borderless table, one row per
+A bilingual handout (:meth:`DocxExporter.export_bilingual`, with the
+source-language article) has the two languages side by side in a borderless table, one row per
 segment (see :mod:`.build`).
 """
 
 from __future__ import annotations
 
 from io import BytesIO
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kedu.exporters.base import Exporter, ExportOptions
 from kedu.exporters.docx.build import build_document, document_date
@@ -30,7 +30,15 @@ class DocxExporter(Exporter):
     supports_bilingual: ClassVar[bool] = True
 
     def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
-        document = build_document(doc, options)
+        return self._save(doc, build_document(doc, options))
+
+    def export_bilingual(
+        self, doc: LocalizedArticle, source: LocalizedArticle, options: ExportOptions
+    ) -> bytes:
+        return self._save(doc, build_document(doc, options, companion=source))
+
+    @staticmethod
+    def _save(doc: LocalizedArticle, document: Any) -> bytes:
         buffer = BytesIO()
         document.save(buffer)
         return normalize_package(buffer.getvalue(), document_date(doc))

@@ -11,7 +11,7 @@ a callout (heading and text share a box), and plus one unit for the contact
 details.  A monolingual handout writes the units one after the other into the
 body.
 
-A bilingual handout (``ExportOptions.companion`` is the source-language
+A bilingual handout (``companion`` is the source-language
 article) has one writer per language and writes the units side by side, one
 table row per unit pair (:func:`_bilingual_table`):
 
@@ -664,14 +664,15 @@ def _columns(source: _Writer, target: _Writer) -> tuple[_Writer, _Writer]:
     return source, target
 
 
-def build_document(doc: LocalizedArticle, options: ExportOptions) -> Document:
+def build_document(
+    doc: LocalizedArticle, options: ExportOptions, companion: LocalizedArticle | None = None
+) -> Document:
     """The complete python-docx document for ``doc`` (not yet serialized).
 
-    With ``options.companion`` (the source-language article) the handout is
+    With ``companion`` (the source-language article) the handout is
     bilingual: see :func:`_bilingual_table` and :func:`_columns`.
     """
     document = docx.Document()
-    companion = options.companion
     setup = text_setup(doc)
     if companion is not None:
         if companion.article.id != doc.article.id:

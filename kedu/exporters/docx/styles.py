@@ -79,7 +79,7 @@ _ALERT = RGBColor(0xC0, 0x00, 0x00)
 
 @dataclass(frozen=True, slots=True)
 class Sizes:
-    """Point sizes; large print keeps all body text at 16 pt or more."""
+    """Point sizes; large print keeps everything printed, furniture included, at 16 pt or more."""
 
     body: float
     title: float
@@ -94,7 +94,7 @@ class Sizes:
 
 
 _REGULAR = Sizes(11, 26, 15, 12, 16, 13, 12, 9, 10, 360)
-_LARGE = Sizes(16, 34, 21, 17, 23, 19, 18, 13, 16, 520)
+_LARGE = Sizes(16, 34, 21, 17, 23, 19, 18, 16, 16, 520)
 
 
 def sizes_for(large_print: bool) -> Sizes:

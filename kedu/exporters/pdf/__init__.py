@@ -4,9 +4,9 @@ Text in every shipped script — Latin with Vietnamese diacritics, Cyrillic,
 Arabic, Simplified Chinese — is shaped with HarfBuzz and set by kedu's own
 line breaker (:mod:`kedu.exporters.pdf.text`), in fonts from pip-installed
 packages (:mod:`kedu.exporters.pdf.fonts`), all embedded.  Importing this
-module imports reportlab; ``import kedu`` does not.  With
-``ExportOptions.companion`` set, the handout is bilingual: the source article
-beside the translation in aligned columns (:mod:`kedu.exporters.pdf.bilingual`).
+module imports reportlab; ``import kedu`` does not.  A bilingual handout
+(:meth:`PdfExporter.export_bilingual`) sets the source article beside the
+translation in aligned columns (:mod:`kedu.exporters.pdf.bilingual`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ class PdfExporter(Exporter):
     supports_bilingual: ClassVar[bool] = True
 
     def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
-        if options.companion is not None:
-            from kedu.exporters.pdf.bilingual import build_bilingual_pdf
-
-            return build_bilingual_pdf(doc, options.companion, options)
         return build_pdf(doc, options)
+
+    def export_bilingual(
+        self, doc: LocalizedArticle, source: LocalizedArticle, options: ExportOptions
+    ) -> bytes:
+        from kedu.exporters.pdf.bilingual import build_bilingual_pdf
+
+        return build_bilingual_pdf(doc, source, options)

@@ -100,9 +100,9 @@ def column_order(direction: Direction) -> tuple[str, str]:
 
 def bilingual_sizes(large_print: bool) -> Sizes:
     """Type sizes for half-width columns: one step below the full-width handout's
-    headings so a title fits in three lines; large print keeps a 16 pt body."""
+    headings so a title fits in three lines; large print keeps everything at 16 pt or more."""
     if large_print:
-        return Sizes(16, 24, 18, 16.5, 19, 17, 14, 12)
+        return Sizes(16, 24, 18, 16.5, 19, 17, 16, 16)
     return Sizes(11, 19, 13, 11.5, 14, 12, 9, 8.5)
 
 
@@ -526,9 +526,6 @@ def build_bilingual_pdf(
     margin = 0.65 * inch if not options.large_print else 0.6 * inch
     draft = doc.labels.draft_notice if doc.review.is_draft else None
     second = (companion.labels.draft_notice, companion.direction) if draft else None
-    band = sizes.footer * (3.5 if second else 2.2)
-    top = margin * 0.85 + (band if draft else 0)
-    bottom = 0.45 * inch + sizes.footer * 5
 
     def page_counter(page: int, pages: int) -> str:
         return paired_label(
@@ -551,6 +548,8 @@ def build_bilingual_pdf(
         margin=margin,
         second_notice=second,
     )
+    top = margin * 0.85 + furniture.band_height(pagesize[0])
+    bottom = furniture.footer_height(pagesize[0])
     frame_height = pagesize[1] - top - bottom
     columns = Columns(
         source_direction=companion.direction,

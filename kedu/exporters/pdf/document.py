@@ -25,6 +25,7 @@ from kedu.exporters.pdf.text import (
     Direction,
     Line,
     ParaStyle,
+    Piece,
     Span,
     TextBlock,
     actual_text,
@@ -77,7 +78,9 @@ class Sizes:
     @classmethod
     def for_options(cls, large_print: bool) -> Sizes:
         if large_print:
-            return cls(16, 30, 20, 17.5, 22, 18, 14, 12)
+            # Large-print guidance asks for 16-18 pt for all text: the smallest
+            # levels (credits, captions, footer, draft band) are 16 pt too.
+            return cls(16, 30, 20, 17.5, 22, 18, 16, 16)
         return cls(11.5, 24, 14.5, 12.5, 16, 12.5, 9.5, 8.5)
 
 
@@ -696,6 +699,40 @@ class PageFurniture:
     second_notice: tuple[str, Direction] | None = None
     """A second line in the draft band (bilingual handouts: the notice in English)."""
 
+    def draft_lines(self, page_width: float) -> list[tuple[Line, Direction]]:
+        """The draft notice(s) broken into lines that fit the page: at large-print
+        sizes one notice can be wider than the paper."""
+        notices = [(self.draft_notice, self.direction)] if self.draft_notice else []
+        if notices and self.second_notice:
+            notices.append(self.second_notice)
+        size = self.sizes.footer
+        style = ParaStyle(size, size * 1.3, MUTED, self.direction)
+        lines: list[tuple[Line, Direction]] = []
+        for notice, direction in notices:
+            pieces = resolve([Span(notice, True, color="#6b4e00")], self.stack, style)
+            width = page_width - 2 * self.margin
+            lines += [(line, direction) for line in break_lines(pieces, width)]
+        return lines
+
+    def reviewed_lines(self, page_width: float) -> list[Line]:
+        """The "Last reviewed" footer line, broken to fit between the margins."""
+        if not self.reviewed:
+            return []
+        size = self.sizes.footer
+        style = ParaStyle(size, size * 1.3, MUTED, self.direction)
+        pieces = resolve([Span(self.reviewed, color=MUTED)], self.stack, style)
+        return break_lines(pieces, page_width - 2 * self.margin)
+
+    def footer_height(self, page_width: float) -> float:
+        """Room the footer needs above the bottom edge of the page."""
+        extra = max(len(self.reviewed_lines(page_width)) - 1, 0)
+        return float(0.45 * inch + self.sizes.footer * (5 + 1.3 * extra))
+
+    def band_height(self, page_width: float) -> float:
+        """Height of the draft band at the top of every page (0 for a reviewed handout)."""
+        count = len(self.draft_lines(page_width))
+        return self.sizes.footer * (0.9 + 1.3 * count) if count else 0.0
+
     def draw(self, canv: Canvas, page: int, pages: int) -> None:
         width, height = canv._pagesize
         size = self.sizes.footer
@@ -703,9 +740,7 @@ class PageFurniture:
         left, right = self.margin, width - self.margin
         rtl = self.direction == "rtl"
 
-        def text(value: str, y: float, at_start: bool, bold: bool = False,
-                 colour: str = MUTED) -> None:
-            pieces = resolve([Span(value, bold, color=colour)], self.stack, style)
+        def text(pieces: Sequence[Piece], y: float, at_start: bool) -> None:
             runs = layout_line(pieces, self.direction)
             w = sum(r[2] for r in runs)
             x = (right - w if rtl else left) if at_start else (left if rtl else right - w)
@@ -715,26 +750,27 @@ class PageFurniture:
         canv.setStrokeColor(_color("#c8c8c8"))
         canv.setLineWidth(0.5)
         base = 0.45 * inch
-        canv.line(left, base + size * 2.9, right, base + size * 2.9)
-        text(self.page_counter(page, pages), base + size * 1.5, at_start=False, bold=True)
+        reviewed = self.reviewed_lines(width)
+        # The review line may wrap (a bilingual large-print footer); it grows upwards.
+        for row, line in enumerate(reversed(reviewed)):
+            text(line.pieces, base + size * 1.3 * row, True)
+        first = base + size * 1.3 * max(len(reviewed) - 1, 0) + size * 1.5
+        canv.line(left, first + size * 1.4, right, first + size * 1.4)
+        counter = self.page_counter(page, pages)
+        text(resolve([Span(counter, True, color=MUTED)], self.stack, style), first, False)
         if self.organization:
-            text(self.organization, base + size * 1.5, at_start=True)
-        if self.reviewed:
-            text(self.reviewed, base, at_start=True)
-        if self.draft_notice:
-            second = self.second_notice
-            band = size * (3.5 if second else 2.2)
+            text(resolve([Span(self.organization, color=MUTED)], self.stack, style), first, True)
+        lines = self.draft_lines(width)
+        if lines:
+            band = self.band_height(width)
             canv.setFillColor(_color("#fff3c4"))
             canv.rect(0, height - band, width, band, stroke=0, fill=1)
-            lines = [(self.draft_notice, self.direction, height - band + size * 0.75)]
-            if second:
-                lines = [(self.draft_notice, self.direction, height - band + size * 2.05),
-                         (second[0], second[1], height - band + size * 0.75)]
-            for notice, direction, y in lines:
-                pieces = resolve([Span(notice, True, color="#6b4e00")], self.stack, style)
-                runs = layout_line(pieces, direction)
+            y = height - band + size * 0.75 + (len(lines) - 1) * size * 1.3
+            for line, direction in lines:
+                runs = layout_line(line.pieces, direction)
                 w = sum(r[2] for r in runs)
-                draw_line(canv, runs, (width - w) / 2, y, actual_text(pieces, direction, runs))
+                draw_line(canv, runs, (width - w) / 2, y, actual_text(line.pieces, direction, runs))
+                y -= size * 1.3
         canv.restoreState()
 
 
@@ -843,8 +879,6 @@ def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
     pagesize = A4 if options.paper == "a4" else LETTER
     margin = 0.8 * inch if not options.large_print else 0.7 * inch
     draft = doc.labels.draft_notice if doc.review.is_draft else None
-    top = margin + (sizes.footer * 2.2 if draft else 0)
-    bottom = 0.45 * inch + sizes.footer * 5
     furniture = PageFurniture(
         stack=stack,
         direction=doc.direction,
@@ -855,6 +889,8 @@ def build_pdf(doc: LocalizedArticle, options: ExportOptions) -> bytes:
         page_counter=doc.labels.page_counter,
         margin=margin,
     )
+    top = margin + furniture.band_height(pagesize[0])
+    bottom = furniture.footer_height(pagesize[0])
     out = io.BytesIO()
     template = handout_template(
         out, doc, pagesize, (margin, top, bottom), _metadata_text(art.title), stack, sizes
