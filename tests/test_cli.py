@@ -252,7 +252,7 @@ def test_full_batch_is_identical_with_one_or_two_jobs(tmp_path: Path) -> None:
         ]
         assert main(args) == 0
     one = sorted(p.name for p in (tmp_path / "1").iterdir())
-    assert len(one) == 21
+    assert len(one) == 28
     assert one == sorted(p.name for p in (tmp_path / "2").iterdir())
     for name in one:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
@@ -276,7 +276,7 @@ def test_bilingual_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         )
         == 2
     )
-    assert "--bilingual works with pdf, docx, not with json" in capsys.readouterr().err
+    assert "--bilingual works with pdf, docx, html, not with json" in capsys.readouterr().err
     assert (
         main(
             [
@@ -296,6 +296,7 @@ def test_bilingual_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "ketamine-therapy.en-es.docx",
+        "ketamine-therapy.en-es.html",
         "ketamine-therapy.en-es.pdf",
     ]
     assert main(["export", str(EXAMPLE), "--lang", "en", "--bilingual", "--out", out]) == 2

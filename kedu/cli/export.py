@@ -53,7 +53,7 @@ def parse_formats(value: str) -> list[str]:
     default="pdf",
     show_default=True,
     metavar="F,…|all",
-    help="Formats: pdf, docx, json (comma-separated) or all.",
+    help="Formats: pdf, docx, html, json (comma-separated) or all.",
 )
 @click.option(
     "--out",

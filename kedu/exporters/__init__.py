@@ -31,6 +31,7 @@ __all__ = [
 BUILTIN_FORMATS: dict[str, str] = {
     "pdf": "kedu.exporters.pdf:PdfExporter",
     "docx": "kedu.exporters.docx:DocxExporter",
+    "html": "kedu.exporters.html:HtmlExporter",
     "json": "kedu.exporters.json:JsonExporter",
 }
 
