@@ -66,7 +66,8 @@ def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(EXAMPLE), "--format", "epub"]) == 2
-    assert "unknown format 'epub'; available formats: pdf, docx, json" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unknown format 'epub'; available formats: pdf, docx, html, json" in err
     assert main(["export", str(EXAMPLE), "--paper", "legal"]) == 2
     assert main(["frobnicate"]) == 2
 

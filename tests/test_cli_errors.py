@@ -102,7 +102,7 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "unknown format": (
         lambda t: ["export", str(EXAMPLE), "--format", "pdf,rtf"],
         2,
-        ["unknown format 'rtf'; available formats: pdf, docx, json"],
+        ["unknown format 'rtf'; available formats: pdf, docx, html, json"],
     ),
     "unknown locale": (
         lambda t: ["export", str(EXAMPLE), "--lang", "fr"],

@@ -184,13 +184,14 @@ def _check_unique_ids(loaded: list[tuple[Article, Path]]) -> None:
 
 def _bilingual_formats(formats: list[str], *, everything: bool) -> list[str]:
     """The requested formats that have a bilingual layout (``all`` means those only)."""
-    from kedu.exporters import get_exporter
+    from kedu.exporters import available_formats, get_exporter
 
     able = [name for name in formats if get_exporter(name).supports_bilingual]
     unable = [name for name in formats if name not in able]
     if unable and not everything:
+        bilingual = [n for n in available_formats() if get_exporter(n).supports_bilingual]
         raise UsageError(
-            f"--bilingual works with {', '.join(able) or 'pdf, docx'}, not with {', '.join(unable)}"
+            f"--bilingual works with {', '.join(bilingual)}, not with {', '.join(unable)}"
         )
     return able
 
