@@ -26,7 +26,7 @@ def export(
 
     With ``source`` — the same article localized to its source language
     (``kedu.localize(article, article.language)``) — the handout is bilingual:
-    the source beside ``doc`` (PDF and Word).
+    the source beside ``doc`` (PDF, Word and HTML).
     """
     for name, value in (("doc", doc), ("source", source)):
         if value is not None and not isinstance(value, LocalizedArticle):

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 import kedu
 from kedu.document import Document, Metadata, Paragraph, Span, Title, build_document
 from kedu.document.nodes import Furniture
-from kedu.exporters import ExportOptions, get_exporter
+from kedu.exporters import ExportOptions
 from kedu.exporters.html.markup import safe_href
 from kedu.exporters.html.render import render
 from tests.browser import axe_violations, chromium, describe
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
 
-def html_of(doc: kedu.LocalizedArticle, **options: object) -> str:
-    return get_exporter("html").export(doc, ExportOptions(**options)).decode("utf-8")  # type: ignore[arg-type]
+def html_of(
+    doc: kedu.LocalizedArticle, source: kedu.LocalizedArticle | None = None, **options: object
+) -> str:
+    opts = ExportOptions(**options)  # type: ignore[arg-type]
+    return kedu.export(doc, "html", opts, source=source).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +115,7 @@ def test_bilingual_columns_each_carry_their_language(article: kedu.Article) -> N
     source = localized(article, "en")
     for target_locale, direction in (("es", "ltr"), ("ar", "rtl")):
         target = localized(article, target_locale)
-        page = HTMLParser(html_of(target, companion=source))
+        page = HTMLParser(html_of(target, source=source))
         rows = page.css("main .pair")
         assert len(rows) > 20
         for row in rows:
@@ -202,7 +205,7 @@ def pages(article: kedu.Article, tmp_path_factory: pytest.TempPathFactory) -> di
     for locale in ("es", "ar"):
         name = f"en-{locale}"
         made[name] = out / f"{name}.html"
-        made[name].write_text(html_of(localized(article, locale), companion=source),
+        made[name].write_text(html_of(localized(article, locale), source=source),
                               encoding="utf-8")
     made["every-block"] = out / "every-block.html"
     blocks = out / "blocks"

@@ -4,8 +4,9 @@ The page is rendered from the document tree (:mod:`kedu.document`) by
 :mod:`.render`: semantic HTML5 with an inline stylesheet (:mod:`.style`),
 pictures embedded as ``data:`` URIs, no script and no external requests, so
 the one file can be posted on a clinic website, attached to a patient-portal
-message or opened offline.  With ``ExportOptions.companion`` the page is
-bilingual: source and translation side by side, stacked on phones.
+message or opened offline.  The page can also be
+bilingual (:meth:`HtmlExporter.export_bilingual`): source and translation side
+by side, stacked on phones.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ class HtmlExporter(Exporter):
     supports_bilingual: ClassVar[bool] = True
 
     def export(self, doc: LocalizedArticle, options: ExportOptions) -> bytes:
-        if options.companion is not None:
-            pair = build_bilingual(options.companion, doc, logo=options.logo)
-            return render_bilingual(pair, options)
         return render(build_document(doc, logo=options.logo), options)
+
+    def export_bilingual(
+        self, doc: LocalizedArticle, source: LocalizedArticle, options: ExportOptions
+    ) -> bytes:
+        pair = build_bilingual(source, doc, logo=options.logo)
+        return render_bilingual(pair, options)
