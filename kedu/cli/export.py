@@ -8,7 +8,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -245,6 +244,9 @@ def _execute(
 
     if workers <= 1:
         return export_many(batch, out_dir=out_dir, on_result=on_result)
+    # Only a batch pays for importing multiprocessing (30 ms).
+    from concurrent.futures import ProcessPoolExecutor
+
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with ProcessPoolExecutor(
@@ -341,6 +343,14 @@ def _readability(results: list[JobResult]) -> list[dict[str, object]]:
 
 
 def _summary(results: list[JobResult], out_dir: Path, elapsed: float) -> None:
+    written = sum(1 for r in results if r.ok)
+    failed = len(results) - written
+    if len(results) == 1:
+        # One document needs no table, and so not rich's import (40 ms).
+        r = results[0]
+        click.echo(f"{r.filename or r.job.label}: {_status(r)}")
+        click.echo(f"{written} written, {failed} failed in {elapsed:.1f} s")
+        return
     from rich.console import Console
     from rich.table import Table
 
@@ -356,6 +366,4 @@ def _summary(results: list[JobResult], out_dir: Path, elapsed: float) -> None:
     # Logs and pipes get full lines rather than a table folded at 80 columns.
     console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 120)
     console.print(table)
-    written = sum(1 for r in results if r.ok)
-    failed = len(results) - written
     console.print(f"{written} written, {failed} failed in {elapsed:.1f} s")

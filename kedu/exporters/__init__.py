@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 from functools import cache
-from importlib.metadata import entry_points
 
 from kedu.errors import UnknownFormatError
 from kedu.exporters.base import Exporter, ExportOptions, Paper
@@ -38,6 +37,10 @@ BUILTIN_FORMATS: dict[str, str] = {
 
 @cache
 def _plugin_formats() -> dict[str, str]:
+    # Scanning installed packages' entry points is needed only for a name that is
+    # not built in, or to list every format.
+    from importlib.metadata import entry_points
+
     return {ep.name: ep.value for ep in entry_points(group="kedu.exporters")}
 
 

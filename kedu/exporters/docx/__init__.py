@@ -10,12 +10,11 @@ segment (see :mod:`.build`).
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any, ClassVar
 
 from kedu.exporters.base import Exporter, ExportOptions
 from kedu.exporters.docx.build import build_document, document_date
-from kedu.exporters.docx.package import normalize_package
+from kedu.exporters.docx.package import write_package
 from kedu.models.localized import LocalizedArticle
 
 __all__ = ["DocxExporter"]
@@ -39,6 +38,4 @@ class DocxExporter(Exporter):
 
     @staticmethod
     def _save(doc: LocalizedArticle, document: Any) -> bytes:
-        buffer = BytesIO()
-        document.save(buffer)
-        return normalize_package(buffer.getvalue(), document_date(doc))
+        return write_package(document, document_date(doc))

@@ -45,7 +45,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Protocol, cast
 
-import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.image.exceptions import UnrecognizedImageError
@@ -67,7 +66,7 @@ from kedu.errors import ExportError
 from kedu.exporters.base import ExportOptions
 from kedu.exporters.docx import oxml
 from kedu.exporters.docx.language import FONT_HINTS, TextSetup, combined_setup, text_setup
-from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, install_styles
+from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, styled_document
 from kedu.models.article import (
     CalloutSection,
     CallToActionSection,
@@ -672,7 +671,6 @@ def build_document(
     With ``companion`` (the source-language article) the handout is
     bilingual: see :func:`_bilingual_table` and :func:`_columns`.
     """
-    document = docx.Document()
     setup = text_setup(doc)
     if companion is not None:
         if companion.article.id != doc.article.id:
@@ -684,10 +682,12 @@ def build_document(
         page_setup = combined_setup(companion_setup, setup)
     else:
         page_setup = setup
-    sizes = install_styles(
-        document, page_setup, options.large_print, bilingual=companion is not None
+    document, sizes = styled_document(
+        page_setup,
+        options.large_print,
+        bilingual=companion is not None,
+        prepare=_package_settings,
     )
-    _package_settings(document, page_setup)
     _metadata(document, doc)
     section = document.sections[0]
     _page_setup(section, options, rtl=page_setup.rtl)
