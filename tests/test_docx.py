@@ -28,6 +28,7 @@ from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 
 from kedu._version import __version__
+from kedu.document import TERM_SEPARATOR
 from kedu.errors import ExportError
 from kedu.exporters import ExportOptions, get_exporter
 from kedu.exporters.docx.language import word_language_id
@@ -137,9 +138,12 @@ def test_each_section_kind_has_its_style(exports: Callable[..., Export]) -> None
             boxed = CALLOUT_STYLES[section.kind]
             assert section.heading
             heading = texts_by_style(document, boxed.heading_style)
-            assert heading == [f"{doc.labels.warning}: {plain_text(section.heading)}"]
+            # The kind word, then the box's own heading: bold lines, not headings.
+            assert heading == [doc.labels.warning, plain_text(section.heading)]
             assert texts_by_style(document, boxed.style) == [plain_text(section.text)]
-    assert headings == [*expected_headings, doc.labels.disclaimer_heading]
+    # The navigation pane lists exactly the sections ("Important" is not a heading).
+    assert headings == expected_headings
+    assert texts_by_style(document, S.DISCLAIMER_HEADING) == [doc.labels.disclaimer_heading]
     assert len(texts_by_style(document, S.LIST)) == items
     assert len(texts_by_style(document, S.QUESTION)) == questions
     assert texts_by_style(document, S.DISCLAIMER) == [plain_text(doc.disclaimer)]
@@ -149,7 +153,14 @@ def test_styles_are_real_word_styles(exports: Callable[..., Export]) -> None:
     _, _, document = exports("en")
     styles = document.styles
     question = styles[S.QUESTION]
-    assert question.base_style is not None and question.base_style.name == S.HEADING_2
+    assert question.base_style is not None and question.base_style.name == S.BODY
+    outline = "./w:pPr/w:outlineLvl/@w:val"
+    for name in (S.QUESTION, S.DISCLAIMER_HEADING, S.CONTACT_BOX,
+                 *(c.heading_style for c in CALLOUT_STYLES.values())):
+        style = styles[name]
+        while style is not None:  # no outline level, not even inherited
+            assert not style.element.xpath(outline), name
+            style = style.base_style
     for name in (S.HEADING_1, S.HEADING_2, S.QUESTION, S.TITLE):
         assert styles[name].paragraph_format.keep_with_next, name
     assert styles[S.HEADING_1].element.xpath("./w:pPr/w:outlineLvl/@w:val") == ["0"]
@@ -182,8 +193,9 @@ def test_list_terms_are_bold(exports: Callable[..., Export]) -> None:
     assert term_style.element.xpath("./w:rPr/w:bCs")
     for item, paragraph in zip(items, paragraphs, strict=True):
         term_runs = [r for r in paragraph.runs if r.style is not None and r.style.name == S.TERM]
-        assert "".join(r.text for r in term_runs) == plain_text(item.term) + ": "
-        assert paragraph.text == f"{plain_text(item.term)}: {plain_text(item.description)}"
+        assert "".join(r.text for r in term_runs) == plain_text(item.term) + TERM_SEPARATOR
+        term, description = plain_text(item.term), plain_text(item.description)
+        assert paragraph.text == f"{term}{TERM_SEPARATOR}{description}"
 
 
 def test_italic_and_bold_markup_become_run_formatting(exports: Callable[..., Export]) -> None:
@@ -199,7 +211,8 @@ def test_links_are_real_hyperlinks(exports: Callable[..., Export]) -> None:
     links = {link.text: link.address for p in document.paragraphs for link in p.hyperlinks}
     assert links == {
         "call us": "tel:+1-555-0100",
-        "https://example.org": "https://example.org/",
+        "555-0100": "tel:5550100",
+        "example.org": "https://example.org/",
         "care@example.org": "mailto:care@example.org",
     }
 
@@ -207,12 +220,33 @@ def test_links_are_real_hyperlinks(exports: Callable[..., Export]) -> None:
 def test_contact_details_follow_show(exports: Callable[..., Export]) -> None:
     doc, _, document = exports("en")
     labels = doc.labels
-    assert texts_by_style(document, S.CONTACT) == [
-        f"{labels.call_us}: 555-0100",
-        f"{labels.website}: https://example.org",
-        f"{labels.email}: care@example.org",
-        f"{labels.address}: 100 Example Street, Springfield",
+    box = texts_by_style(document, S.CONTACT_BOX)
+    assert box[1:] == [
+        f"{labels.call_us}\t555-0100",
+        f"{labels.website}\texample.org",
+        f"{labels.email}\tcare@example.org",
+        f"{labels.address}\t100 Example Street, Springfield",
     ]
+    # The box is one frame: the heading (in the outline) carries the same border
+    # as the box's paragraphs, so Word and LibreOffice join them.
+    heading = next(p for p in document.paragraphs if p.text == "Questions? We are here to help")
+    assert heading.style is not None and heading.style.name == S.HEADING_1
+    frame = document.styles[S.CONTACT_BOX].element.xpath("./w:pPr/w:pBdr")[0]
+    own = heading._p.xpath("./w:pPr/w:pBdr")[0]
+    def edges(pbdr: Any) -> list[tuple[str, dict[str, str]]]:
+        return [(edge.tag, dict(edge.attrib)) for edge in pbdr]
+
+    assert edges(own) == edges(frame) and len(edges(own)) == 4
+
+
+def test_cjk_and_arabic_emphasis_is_never_slanted(exports: Callable[..., Export]) -> None:
+    for locale in ("zh_Hans", "ar"):
+        _, data, document = exports(locale, complete=False)
+        runs = [r for p in document.paragraphs for r in p.runs]
+        assert not [r.text for r in runs if r.italic], locale
+        assert "<w:i/>" not in xml_of(data, "word/document.xml"), locale
+    _, data, _ = exports("zh_Hans", complete=False)
+    assert '<w:em w:val="dot"/>' in xml_of(data, "word/document.xml")
 
 
 # -- every translated text is printed ----------------------------------------
@@ -291,7 +325,7 @@ def test_arabic_paragraphs_and_runs_are_right_to_left(exports: Callable[..., Exp
 
 def test_arabic_contact_values_keep_their_order(exports: Callable[..., Export]) -> None:
     _, _, document = exports("ar", complete=False)
-    address = texts_by_style(document, S.CONTACT)[-1]
+    address = texts_by_style(document, S.CONTACT_BOX)[-1]
     assert address.endswith("\u200e100 Example Street, Springfield")
 
 

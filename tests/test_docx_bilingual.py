@@ -69,22 +69,19 @@ def the_table(document: Document) -> Table:
 def segment_rows(article: Article) -> list[list[str]]:
     """The segment paths printed in each body row (after the language row)."""
     merged: set[str] = set()
-    contact_after: set[str] = set()
     for section in article.sections:
         if isinstance(section, ListSection):
             merged |= {f"{section.id}/{item.id}/description" for item in section.items}
         elif isinstance(section, CalloutSection) and section.heading is not None:
             merged.add(f"{section.id}/text")
         elif isinstance(section, CallToActionSection):
-            contact_after.add(f"{section.id}/text")
+            merged.add(f"{section.id}/text")  # one framed box: heading, text, details
     rows: list[list[str]] = []
     for segment in article.segments():
         if segment.path in merged:
             rows[-1].append(segment.path)
         else:
             rows.append([segment.path])
-        if segment.path in contact_after:
-            rows.append([])  # the organization's contact details
     return rows
 
 
@@ -118,8 +115,8 @@ def test_one_row_per_segment_pair(bilingual: Callable[[str], Bilingual], locale:
     expected = segment_rows(source.article)
     assert [p for row in expected for p in row] == [s.path for s in doc.article.segments()]
     assert len(rows) == 1 + len(expected)
-    # 58 segments - 14 list descriptions - 1 callout text + 1 contact row, + the language row
-    assert len(rows) == 45
+    # 58 segments - 14 list descriptions - 1 callout text - 1 contact text, + the language row
+    assert len(rows) == 43
     left_texts, right_texts = texts(source.article), texts(doc.article)
     for row, paths in zip(rows[1:], expected, strict=True):
         left, right = row.cells
@@ -180,10 +177,11 @@ def test_real_styles_in_both_columns(bilingual: Callable[[str], Bilingual]) -> N
             for s in article.article.sections
             if isinstance(s, ProseSection | ListSection | FaqSection | CallToActionSection)
         ]
-        assert headings(column) == [*expected, article.labels.disclaimer_heading]
+        # Exactly the sections: the disclaimer's "Important" is not a heading.
+        assert headings(column) == expected
     styles = {p.style.name for row in rows for c in row.cells for p in c.paragraphs if p.style}
-    assert {S.TITLE, S.SUBTITLE, S.SUMMARY, S.LIST, S.QUESTION, S.CONTACT} <= styles
-    assert {S.DISCLAIMER, "kedu Warning", "kedu Warning Heading"} <= styles
+    assert {S.TITLE, S.SUBTITLE, S.SUMMARY, S.LIST, S.QUESTION, S.CONTACT_BOX} <= styles
+    assert {S.DISCLAIMER, S.DISCLAIMER_HEADING, "kedu Warning", "kedu Warning Heading"} <= styles
 
 
 def test_only_heading_rows_keep_with_next(bilingual: Callable[[str], Bilingual]) -> None:
@@ -264,13 +262,19 @@ def test_draft_notices_on_every_page(bilingual: Callable[[str], Bilingual]) -> N
     assert section.header.paragraphs[0].text == "Example Health Clinic"
 
 
-def test_footer_counts_pages_in_the_translation(bilingual: Callable[[str], Bilingual]) -> None:
-    doc, _, _, document = bilingual("es")
-    section = document.sections[0]
-    for footer in (section.footer, section.first_page_footer):
-        instructions = [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
-        assert instructions == ["PAGE", "NUMPAGES"]
-        assert doc.labels.last_reviewed and doc.labels.last_reviewed in footer.paragraphs[0].text
+def test_footer_is_in_both_languages(bilingual: Callable[[str], Bilingual]) -> None:
+    for locale in ("es", "ar"):
+        doc, source, _, document = bilingual(locale)
+        section = document.sections[0]
+        for footer in (section.footer, section.first_page_footer):
+            instructions = [t.text.strip() for t in footer._element.iter(qn("w:instrText"))]
+            assert instructions == ["PAGE", "NUMPAGES"] * 2
+            lines = [p.text for p in footer.paragraphs]
+            # One line per language, in reading order (Arabic first).
+            order = (doc, source) if locale == "ar" else (source, doc)
+            for line, article in zip(lines, order, strict=True):
+                assert article.labels.last_reviewed and article.labels.last_reviewed in line
+                assert article.labels.page_of.format(page=1, pages=1) in line
 
 
 # -- files -------------------------------------------------------------------

@@ -1,36 +1,54 @@
-"""Walk a localized article and write it as styled paragraphs.
+"""Write a document tree (:mod:`kedu.document`) as styled Word paragraphs.
 
-Every visible piece of text goes through :meth:`_Writer.inline` (marked-up text,
-split by :func:`kedu.models.inline.parse_runs`) or :meth:`_Writer.literal`
-(labels, contact details), and every run through :meth:`_Writer._format_run`, so
-language, direction and fonts are applied in exactly one place.
+The tree has already made every decision the formats share (which blocks
+print, the labels, how a phone number or website is shown and linked, the
+list separator, the draft notice); this module only maps blocks to Word
+styles.  Every visible text goes through :meth:`_Writer.inline` (the tree's
+spans) or :meth:`_Writer.literal` (labels, contact details), and every run
+through :meth:`_Writer._format_run`, so language, direction, fonts and
+emphasis are applied in exactly one place.
 
-The article is written as a sequence of units (:meth:`_Writer.units`): one per
-segment, except a list item (bold term and description share a paragraph) and
-a callout (heading and text share a box), and plus one unit for the contact
-details.  A monolingual handout writes the units one after the other into the
+How blocks map to Word:
+
+* title ``Title``, section headings ``Heading 1`` (the navigation pane lists
+  exactly the article's sections), FAQ questions ``kedu Question`` (bold, no
+  outline level), list items ``List Bullet`` with the bold term, the tree's
+  separator and the description;
+* note/warning/tip boxes are framed paragraphs (``kedu Note`` ...): the
+  translated kind word, the box's own heading (styled text, not a heading)
+  and the text; the disclaimer's heading is ``kedu Disclaimer Heading``, not a
+  heading style either;
+* the contact box is framed too: its heading (``Heading 1`` with the frame, so
+  it is both in the outline and inside the box), the invitation and one line
+  per detail, label and value in two columns (a tab), phone numbers linked
+  with ``tel:``, websites and e-mail addresses linked;
+* pictures carry their alt text in ``descr``.
+
+Emphasis in Chinese, Japanese and Korean is an emphasis mark (``w:em`` dot),
+in Arabic upright text: those scripts have no italic, and Word would slant
+the glyphs synthetically (the PDF keeps them upright too).
+
+The article is written as a sequence of units (:meth:`_Writer.units`), one
+per printed segment (a list item, a box and the contact details are one unit
+each).  A monolingual handout writes the units one after the other into the
 body.
 
-A bilingual handout (``companion`` is the source-language
-article) has one writer per language and writes the units side by side, one
-table row per unit pair (:func:`_bilingual_table`):
+A bilingual handout (``companion`` is the source-language article) has one
+writer per language and writes the units side by side, one table row per unit
+pair (:func:`_bilingual_table`):
 
 * **Columns.**  The source language on the left, the translation on the right,
   for every target.  With an RTL translation that already puts Arabic on the
   right, where an Arabic reader starts, and English on the left; so the table
   is never ``w:bidiVisual`` and the page never ``w:bidi``: cell order in the
   file, visual order, tab order and screen-reader order agree (source cell
-  first) in Word and LibreOffice alike.  Direction is set per cell instead: the
-  Arabic cell's paragraphs are ``w:bidi``, its runs ``w:rtl`` and tagged
-  Arabic, the English cell's are plain LTR and tagged English.  (Only an RTL
-  *source* with an LTR translation swaps the columns: see :func:`_columns`.)
-* **Rows** never split across pages (``w:cantSplit``); heading rows keep with
-  the next row; the first row, repeated on every page, names both languages.
-* **Styles** stay the real ones in both columns (Heading 1, Title, List
-  Bullet ...), so the navigation pane lists the headings of both languages.
+  first) in Word and LibreOffice alike.  Direction is set per cell instead.
+* **Rows** never split across pages (``w:cantSplit``) unless long; heading
+  rows keep with the next row; the first row, repeated on every page, names
+  both languages.
 * **Furniture.**  The running head is the organization; a draft prints the
   translation's draft notice and under it the source-language one; the footer
-  is the translation's, as in the monolingual handout.
+  has the page counter and the review date in both languages, one line each.
 """
 
 from __future__ import annotations
@@ -43,7 +61,7 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol, assert_never, cast
 
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
@@ -58,27 +76,43 @@ from docx.section import Section as DocxSection
 from docx.shared import Emu, Pt, Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
-from docx.text.paragraph import Paragraph
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from kedu._version import __version__
+from kedu.document import (
+    BilingualDocument,
+    Box,
+    ContactBox,
+    Disclaimer,
+    FaqEntry,
+    Figure,
+    Inline,
+    ItemList,
+    ListEntry,
+    Logo,
+    Masthead,
+    Paragraph,
+    Section,
+    SectionBlock,
+    Subtitle,
+    Title,
+    build_bilingual,
+)
+from kedu.document import Document as TreeDocument
+from kedu.document import build_document as build_tree
 from kedu.errors import ExportError
 from kedu.exporters.base import ExportOptions
 from kedu.exporters.docx import oxml
-from kedu.exporters.docx.language import FONT_HINTS, TextSetup, combined_setup, text_setup
-from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, styled_document
-from kedu.models.article import (
-    CalloutSection,
-    CallToActionSection,
-    ContactKind,
-    FaqSection,
-    ImageSection,
-    ListItem,
-    ListSection,
-    ProseSection,
-    Section,
+from kedu.exporters.docx.language import (
+    FONT_HINTS,
+    TextSetup,
+    combined_setup,
+    text_setup,
+    word_language_id,
 )
-from kedu.models.inline import parse_runs, plain_text
+from kedu.exporters.docx.oxml import Languages
+from kedu.exporters.docx.styles import CALLOUT_STYLES, S, Sizes, styled_document
 from kedu.models.localized import LocalizedArticle
 
 __all__ = ["FALLBACK_DATE", "build_document", "document_date"]
@@ -115,7 +149,7 @@ def _has_rtl(text: str) -> bool:
 class _Container(Protocol):
     """Where paragraphs go: the document body, a table cell, a header or footer."""
 
-    def add_paragraph(self) -> Paragraph: ...
+    def add_paragraph(self) -> DocxParagraph: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +176,14 @@ class _Writer:
     def __init__(
         self,
         document: Document,
-        doc: LocalizedArticle,
+        tree: TreeDocument,
         setup: TextSetup,
         sizes: Sizes,
         logo: Path | None,
         style_ids: dict[str, str] | None = None,
     ) -> None:
         self.document = document
-        self.doc = doc
+        self.tree = tree
         self.setup = setup
         self.sizes = sizes
         self.logo = logo
@@ -160,10 +194,15 @@ class _Writer:
         self.text_width = (
             int(body.page_width or 0) - int(body.left_margin or 0) - int(body.right_margin or 0)
         )
+        self.column_width = self.text_width
+        """Width of the text this writer fills (half the page in a bilingual table)."""
+        # Scripts without italic: emphasis must not be a synthetic slant.
+        self.emphasis_mark = setup.east_asian_font is not None
+        self.upright = self.emphasis_mark or setup.rtl
 
     # -- paragraphs and runs -------------------------------------------------
 
-    def paragraph(self, style: str, into: _Container) -> Paragraph:
+    def paragraph(self, style: str, into: _Container) -> DocxParagraph:
         """A new paragraph at the end of ``into`` (body, table cell, header ...)."""
         paragraph = into.add_paragraph()
         paragraph._p.style = self._style_id(style)
@@ -176,228 +215,212 @@ class _Writer:
             self.style_ids[name] = self.document.styles[name].style_id
         return self.style_ids[name]
 
-    def _add_run(self, paragraph: Paragraph, text: str, style: str | None) -> Run:
+    def _add_run(self, paragraph: DocxParagraph, text: str, style: str | None) -> Run:
         run = paragraph.add_run(text)
         if style is not None:
             run._r.style = self._style_id(style)
         return run
 
-    def _format_run(self, run: Run, text: str, *, bold: bool, italic: bool) -> None:
+    def _format_run(
+        self, run: Run, text: str, *, bold: bool, italic: bool, lang: str | None = None
+    ) -> None:
         rpr = run._r.get_or_add_rPr()
         if self.setup.east_asian_font:
             oxml.set_fonts(rpr, east_asia=self.setup.east_asian_font, hint="eastAsia")
-        oxml.set_bold_italic(rpr, bold=bold, italic=italic)
+        oxml.set_bold_italic(rpr, bold=bold, italic=italic and not self.upright)
+        if italic and self.emphasis_mark:
+            oxml.set_emphasis_mark(rpr)
         if self.setup.rtl and _has_rtl(text):
             oxml.set_rtl(rpr)
-        oxml.set_language(rpr, self.setup.languages)
+        if lang is not None:
+            oxml.set_language(rpr, Languages(val=word_language_id(lang)))
+        else:
+            oxml.set_language(rpr, self.setup.languages)
 
     def literal(
-        self, paragraph: Paragraph, text: str, *, bold: bool = False, style: str | None = None
+        self, paragraph: DocxParagraph, text: str, *, bold: bool = False, style: str | None = None
     ) -> Run:
-        """Text printed exactly as given (labels, phone numbers): no markup parsing."""
+        """Text printed exactly as given (labels, phone numbers)."""
         run = self._add_run(paragraph, text, style)
         self._format_run(run, text, bold=bold, italic=False)
         return run
 
-    def inline(self, paragraph: Paragraph, text: str, *, style: str | None = None) -> None:
-        """Marked-up text; links become real hyperlinks (one per consecutive href)."""
+    def inline(
+        self, paragraph: DocxParagraph, content: Inline, *, style: str | None = None
+    ) -> None:
+        """The tree's spans; links become real hyperlinks (one per consecutive href)."""
         link: BaseOxmlElement | None = None
         link_href: str | None = None
-        for piece in parse_runs(text):
-            run = self._add_run(paragraph, piece.text, style)
-            self._format_run(run, piece.text, bold=piece.bold, italic=piece.italic)
-            if piece.href is None:
+        for span in content:
+            run = self._add_run(paragraph, span.text, style)
+            self._format_run(
+                run, span.text, bold=span.strong, italic=span.emphasis, lang=span.lang
+            )
+            if span.href is None:
                 link = link_href = None
                 continue
-            if link is None or link_href != piece.href:
-                link, link_href = oxml.add_hyperlink(paragraph, piece.href), piece.href
+            if link is None or link_href != span.href:
+                link, link_href = oxml.add_hyperlink(paragraph, span.href), span.href
             run._r.style = self._style_id(S.HYPERLINK)
             link.append(run._r)
 
-    def link(self, paragraph: Paragraph, text: str, href: str) -> None:
-        """A literal text linked to ``href`` (website and e-mail contact lines)."""
+    def link(self, paragraph: DocxParagraph, text: str, href: str) -> None:
+        """A literal text linked to ``href`` (contact details)."""
         target = oxml.add_hyperlink(paragraph, href)
         run = self.literal(paragraph, text, style=S.HYPERLINK)
         target.append(run._r)
 
-    def block(self, style: str, text: str, into: _Container) -> Paragraph:
+    def block(self, style: str, content: Inline, into: _Container) -> DocxParagraph:
         paragraph = self.paragraph(style, into)
-        self.inline(paragraph, text)
+        self.inline(paragraph, content)
         return paragraph
 
-    # -- article parts -------------------------------------------------------
+    # -- the tree ------------------------------------------------------------
 
     def organization(self, into: _Container) -> None:
-        name = self.doc.article.organization.name
-        if name:
-            self.literal(self.paragraph(S.ORGANIZATION, into), name)
+        for block in self.tree.blocks:
+            if isinstance(block, Masthead):
+                self.literal(self.paragraph(S.ORGANIZATION, into), block.text)
 
     def language_name(self, into: _Container) -> None:
         """The language's own name, capitalized as a heading ("Español", "العربية")."""
-        name = self.doc.labels.language_name
+        name = self.tree.language_name
         self.literal(self.paragraph(S.LANGUAGE, into), name[:1].upper() + name[1:])
 
     def units(self) -> Iterator[_Unit]:
-        """The article after the organization line, in reading order, unit by unit.
+        """The handout after the organization line, in reading order, unit by unit.
 
-        A unit is one segment of :meth:`~kedu.models.article.Article.segments`
-        (same path as key), except that a list item's term and description
-        are one unit (one paragraph), so is a callout's heading and text (one
-        box); the image alt text is not printed, its picture is; contact
-        details and the disclaimer heading are labels, not segments.
+        Keys are the tree's block keys, so the two languages' units pair up.
         """
-        article = self.doc.article
-        yield from self._text("title", S.TITLE, article.title, keep_next=True)
-        yield from self._text("subtitle", S.SUBTITLE, article.subtitle, keep_next=True)
-        yield from self._text("summary", S.SUMMARY, article.summary)
-        for index, section in enumerate(article.sections):
-            yield from self._section(section, index)
-        yield _Unit("disclaimer", self.disclaimer)
+        for block in self.tree.blocks:
+            match block:
+                case Logo() | Masthead():
+                    continue  # the logo is in the header, the masthead above the body
+                case Title():
+                    yield self._text(block.key, S.TITLE, block.content, keep_next=True)
+                case Subtitle():
+                    yield self._text(block.key, S.SUBTITLE, block.content, keep_next=True)
+                case Paragraph():
+                    yield self._text(block.key, _PARAGRAPH_STYLES[block.role], block.content)
+                case Section():
+                    if block.heading is not None:
+                        heading = block.heading
+                        yield self._text(heading.key, S.HEADING_1, heading.content,
+                                         keep_next=True)
+                    for child in block.blocks:
+                        yield from self._section_block(child)
+                case Disclaimer():
+                    yield _Unit(block.key, partial(self.disclaimer, block))
+                case _:
+                    assert_never(block)
 
-    def _text(
-        self, key: str, style: str, text: str | None, *, keep_next: bool = False
-    ) -> Iterator[_Unit]:
-        if text is not None:
-            yield _Unit(key, partial(self.block, style, text), keep_next=keep_next)
+    def _text(self, key: str, style: str, content: Inline, *, keep_next: bool = False) -> _Unit:
+        return _Unit(key, partial(self.block, style, content), keep_next=keep_next)
 
-    def _heading(self, section_id: str, text: str) -> Iterator[_Unit]:
-        yield from self._text(f"{section_id}/heading", S.HEADING_1, text, keep_next=True)
+    def _section_block(self, block: SectionBlock) -> Iterator[_Unit]:
+        match block:
+            case Paragraph():
+                yield self._text(block.key, _PARAGRAPH_STYLES[block.role], block.content)
+            case ItemList():
+                for item in block.items:
+                    yield _Unit(item.key, partial(self.list_item, item))
+            case FaqEntry():
+                yield self._text(f"{block.key}/question", S.QUESTION, block.question,
+                                 keep_next=True)
+                yield self._text(f"{block.key}/answer", S.BODY, block.answer)
+            case Box():
+                yield _Unit(block.key, partial(self.box, block))
+            case Figure():
+                more = block.caption is not None or block.credit is not None
+                yield _Unit(block.key, partial(self.picture, block), keep_next=more, span=True)
+                if more:
+                    yield _Unit(f"{block.key}/caption", partial(self.caption, block))
+            case ContactBox():
+                yield _Unit(block.key, partial(self.contact_box, block))
+            case _:
+                assert_never(block)
 
-    def _section(self, section: Section, index: int) -> Iterator[_Unit]:
-        sid = section.id
-        if isinstance(section, ProseSection):
-            yield from self._heading(sid, section.heading)
-            for k, text in enumerate(section.paragraphs, 1):
-                yield from self._text(f"{sid}/p{k}", S.BODY, text)
-        elif isinstance(section, ListSection):
-            yield from self._heading(sid, section.heading)
-            yield from self._text(f"{sid}/intro", S.BODY, section.intro)
-            for item in section.items:
-                yield _Unit(f"{sid}/{item.id}/term", partial(self.list_item, item))
-            yield from self._text(f"{sid}/outro", S.BODY, section.outro)
-        elif isinstance(section, FaqSection):
-            yield from self._heading(sid, section.heading)
-            for entry in section.entries:
-                path = f"{sid}/{entry.id}"
-                question = entry.question
-                yield from self._text(f"{path}/question", S.QUESTION, question, keep_next=True)
-                yield from self._text(f"{path}/answer", S.BODY, entry.answer)
-        elif isinstance(section, CalloutSection):
-            key = f"{sid}/heading" if section.heading is not None else f"{sid}/text"
-            yield _Unit(key, partial(self.callout, section))
-        elif isinstance(section, ImageSection):
-            more = section.caption is not None or section.credit is not None
-            picture = partial(self.picture, section, index)
-            yield _Unit(f"{sid}/alt", picture, keep_next=more, span=True)
-            if more:
-                yield _Unit(f"{sid}/caption", partial(self.caption, section))
-        elif isinstance(section, CallToActionSection):
-            yield from self._heading(sid, section.heading)
-            contacts = bool(self._contact_kinds(section))
-            yield from self._text(f"{sid}/text", S.BODY, section.text, keep_next=contacts)
-            if contacts:
-                yield _Unit(f"{sid}/contact", partial(self.contacts, section))
-
-    def list_item(self, item: ListItem, into: _Container) -> None:
+    def list_item(self, item: ListEntry, into: _Container) -> None:
         paragraph = self.paragraph(S.LIST, into)
-        self.inline(paragraph, item.term, style=S.TERM)
-        self.literal(paragraph, self.setup.term_separator, style=S.TERM)
-        self.inline(paragraph, item.description)
+        self.inline(paragraph, item.label, style=S.TERM)
+        self.literal(paragraph, item.separator, style=S.TERM)
+        self.inline(paragraph, item.body)
 
-    def callout(self, section: CalloutSection, into: _Container) -> None:
-        """The translated kind word leads the box, so the warning survives greyscale
-        printing and is announced by screen readers, not only shown by colour."""
-        style = CALLOUT_STYLES[section.kind]
-        kind_word = getattr(self.doc.labels, section.kind)
-        lead = f"{kind_word}{self.setup.term_separator}"
-        if section.heading is not None:
-            heading = self.paragraph(style.heading_style, into)
-            self.literal(heading, lead)
-            self.inline(heading, section.heading)
-            self.inline(self.paragraph(style.style, into), section.text)
-        else:
-            paragraph = self.paragraph(style.style, into)
-            self.literal(paragraph, lead, bold=True)
-            self.inline(paragraph, section.text)
+    def box(self, box: Box, into: _Container) -> None:
+        """A framed box led by its translated kind word, so the warning survives
+        greyscale printing and is announced by screen readers, not only shown by
+        colour.  The box's heading is bold text in the box, not an outline heading."""
+        style = CALLOUT_STYLES[box.kind]
+        self.literal(self.paragraph(style.heading_style, into), box.label)
+        if box.heading is not None:
+            self.inline(self.paragraph(style.heading_style, into), box.heading)
+        self.block(style.style, box.body, into)
 
-    def picture(self, section: ImageSection, index: int, into: _Container) -> None:
-        path = Path(section.src)
-        if not path.is_absolute() and self.doc.base_dir is not None:
-            path = self.doc.base_dir / path
-        blob, native_width = _read_picture(path, section.src, f"sections[{index}].src")
+    def picture(self, figure: Figure, into: _Container) -> None:
+        blob, native_width = _read_picture(figure.path, figure.path.name, figure.key)
         paragraph = self.paragraph(S.FIGURE, into)
         run = paragraph.add_run()
         shape = run.add_picture(BytesIO(blob), width=Emu(min(native_width, self.text_width)))
         doc_pr = shape._inline.docPr
-        doc_pr.set("descr", section.alt)
-        doc_pr.set("name", path.name)
+        doc_pr.set("descr", figure.alt)
+        doc_pr.set("name", figure.path.name)
 
-    def caption(self, section: ImageSection, into: _Container) -> None:
-        if section.caption is not None:
-            self.block(S.CAPTION, section.caption, into)
-        if section.credit is not None:
-            credit = self.paragraph(S.CREDIT, into)
-            self.literal(credit, self.doc.labels.photo_credit.replace("{credit}", section.credit))
+    def caption(self, figure: Figure, into: _Container) -> None:
+        if figure.caption is not None:
+            self.block(S.CAPTION, figure.caption, into)
+        if figure.credit is not None:
+            self.literal(self.paragraph(S.CREDIT, into), figure.credit)
 
-    def _contact_kinds(self, section: CallToActionSection) -> list[ContactKind]:
-        org = self.doc.article.organization
-        present = {
-            "phone": bool(org.phone),
-            "website": org.website is not None,
-            "email": bool(org.email),
-            "address": bool(org.address),
-        }
-        return [kind for kind in section.show if present[kind]]
+    def contact_box(self, box: ContactBox, into: _Container) -> None:
+        """Heading, invitation and details in one frame; the heading keeps its
+        outline level (it is the section's heading)."""
+        heading = self.block(S.HEADING_1, box.heading, into)
+        style = self.document.styles[S.CONTACT_BOX]
+        frame = style.element.pPr
+        oxml.copy_frame(frame, heading._p.get_or_add_pPr())
+        self.block(S.CONTACT_BOX, box.text, into)
+        tab = round(self.column_width * 0.3)
+        for detail in box.details:
+            paragraph = self.paragraph(S.CONTACT_BOX, into)
+            oxml.set_tab_stop(paragraph._p.get_or_add_pPr(), Emu(tab).twips)
+            self.literal(paragraph, detail.label, bold=True)
+            self.literal(paragraph, "\t")
+            shown = detail.display
+            if detail.direction == "ltr" and self.setup.rtl:
+                # U+200E LEFT-TO-RIGHT MARK: without it the bidi algorithm ties a
+                # leading number to the Arabic label before it, and "100 Example
+                # Street" prints as "Example Street 100".
+                shown = "\u200e" + shown
+            if detail.href is not None:
+                self.link(paragraph, shown, detail.href)
+            else:
+                self.literal(paragraph, shown)
 
-    def contacts(self, section: CallToActionSection, into: _Container) -> None:
-        org = self.doc.article.organization
-        labels = self.doc.labels
-        for kind in self._contact_kinds(section):
-            if kind == "phone" and org.phone:
-                self.literal(self._contact(labels.call_us, into), self.value(org.phone))
-            elif kind == "website" and org.website:
-                url = str(org.website)
-                shown = url[:-1] if url.endswith("/") and org.website.path == "/" else url
-                self.link(self._contact(labels.website, into), self.value(shown), url)
-            elif kind == "email" and org.email:
-                paragraph = self._contact(labels.email, into)
-                self.link(paragraph, self.value(org.email), f"mailto:{org.email}")
-            elif kind == "address" and org.address:
-                self.literal(self._contact(labels.address, into), self.value(org.address))
-
-    def value(self, text: str) -> str:
-        """A contact detail as printed: in RTL handouts, Latin-only text (addresses,
-        URLs) is led by U+200E LEFT-TO-RIGHT MARK.  Without it the bidi algorithm
-        ties a leading number to the Arabic label before it, and
-        "100 Example Street" prints as "Example Street 100"."""
-        if self.setup.rtl and not _has_rtl(text):
-            return "\u200e" + text
-        return text
-
-    def _contact(self, label: str, into: _Container) -> Paragraph:
-        paragraph = self.paragraph(S.CONTACT, into)
-        self.literal(paragraph, f"{label}{self.setup.term_separator}", bold=True)
-        return paragraph
-
-    def disclaimer(self, into: _Container) -> None:
-        self.literal(self.paragraph(S.HEADING_1, into), self.doc.labels.disclaimer_heading)
-        self.block(S.DISCLAIMER, self.doc.disclaimer, into)
+    def disclaimer(self, block: Disclaimer, into: _Container) -> None:
+        self.literal(self.paragraph(S.DISCLAIMER_HEADING, into), block.heading)
+        self.block(S.DISCLAIMER, block.content, into)
 
     # -- page furniture ------------------------------------------------------
 
-    def furniture(self, section: DocxSection, companion: _Writer | None = None) -> None:
+    def furniture(self, section: DocxSection, companion: _Writer | None = None,
+                  pair: BilingualDocument | None = None) -> None:
         """Header and footer; the first page's header leaves the organization to the
         title block so it is not printed twice, but keeps the draft notice.
 
         Bilingual handouts pass the other language as ``companion``: it writes
         the running head (in the left column's language) and, under this
-        writer's draft notice, the same notice in its own language.
+        writer's draft notice, the same notice in its own language; the footer
+        prints both languages (``pair``).
         """
         section.different_first_page_header_footer = True
         lead = companion or self
-        org = self.doc.article.organization.name
-        running_head = org or plain_text(lead.doc.article.title)
-        notices = [self, *([companion] if companion else [])] if self.doc.review.is_draft else []
+        furniture = self.tree.furniture
+        running_head = furniture.organization or lead.tree.metadata.title
+        # A draft says so in every language on the page (the source column's
+        # own text is not a draft, but its reader must be told too).
+        notices = [(self, self.tree.draft_notice)] if self.tree.draft_notice else []
+        if notices and companion is not None:
+            notices.append((companion, companion.tree.labels.get("draft_notice", "")))
         logo = _read_picture(self.logo, str(self.logo), None)[0] if self.logo else None
         for header, head in ((section.first_page_header, None), (section.header, running_head)):
             template_paragraph = header.paragraphs[0]._p
@@ -408,30 +431,52 @@ class _Writer:
                     shape = top.add_run().add_picture(
                         BytesIO(logo), height=Pt(self.sizes.furniture * 2.5)
                     )
-                    shape._inline.docPr.set("descr", org or "")
+                    shape._inline.docPr.set("descr", furniture.organization or "")
                     if head is not None:
                         lead.literal(top, "\u2002")
                 if head is not None:
                     lead.literal(top, head)
-            for writer in notices:
-                writer.literal(writer.paragraph(S.DRAFT, header), writer.doc.labels.draft_notice)
+            for writer, notice in notices:
+                if notice:
+                    writer.literal(writer.paragraph(S.DRAFT, header), notice)
             header._element.remove(template_paragraph)
         for footer in (section.first_page_footer, section.footer):
             template_paragraph = footer.paragraphs[0]._p
-            self.footer(self.paragraph(S.FOOTER, footer))
+            if companion is None or pair is None:
+                self.footer(self.paragraph(S.FOOTER, footer))
+            else:
+                _paired_footer(pair, self, companion, footer)
             footer._element.remove(template_paragraph)
 
-    def footer(self, paragraph: Paragraph) -> None:
-        labels = self.doc.labels
-        if labels.last_reviewed:
-            self.literal(paragraph, labels.last_reviewed)
-            self.literal(paragraph, "\u2003·\u2003")
-        for part in _PLACEHOLDER.split(labels.page_of):
+    def page_counter(self, paragraph: DocxParagraph) -> None:
+        """"Page X of Y" with live PAGE and NUMPAGES fields."""
+        for part in _PLACEHOLDER.split(self.tree.furniture.page_of):
             if part in _FIELDS:
                 for r in oxml.add_field(paragraph, _FIELDS[part], "1"):
                     self._format_run(Run(cast(CT_R, r), paragraph), "1", bold=False, italic=False)
             elif part:
                 self.literal(paragraph, part)
+
+    def footer(self, paragraph: DocxParagraph) -> None:
+        last_reviewed = self.tree.furniture.last_reviewed
+        if last_reviewed:
+            self.literal(paragraph, last_reviewed)
+            self.literal(paragraph, "\u2003·\u2003")
+        self.page_counter(paragraph)
+
+
+_PARAGRAPH_STYLES = {"body": S.BODY, "summary": S.SUMMARY, "intro": S.BODY, "outro": S.BODY}
+
+
+def _paired_footer(
+    pair: BilingualDocument, target: _Writer, source: _Writer, footer: _Container
+) -> None:
+    """The footer in both languages, one line each in its own direction, in
+    reading order.  (One shared line was tried: LibreOffice orders the page
+    number fields of "صفحة 6 من 6" wrongly inside a left-to-right line, even
+    inside a bidi isolate.)"""
+    for writer in (target, source) if pair.first == "target" else (source, target):
+        writer.footer(writer.paragraph(S.FOOTER, footer))
 
 
 def _read_picture(path: Path, shown: str, field: str | None) -> tuple[bytes, int]:
@@ -476,21 +521,22 @@ def _clip(text: str, limit: int = 255) -> str:
     return cut + "…"
 
 
-def _metadata(document: Document, doc: LocalizedArticle) -> None:
-    article = doc.article
+def _metadata(document: Document, doc: LocalizedArticle, tree: TreeDocument) -> None:
+    """Core properties from the tree's metadata: title, language, author ..."""
+    meta = tree.metadata
     stamp = datetime.combine(document_date(doc), time(0, 0), tzinfo=UTC)
-    org = article.organization.name or ""
+    org = meta.author or ""
     props = document.core_properties
-    props.title = _clip(plain_text(article.title))
-    props.subject = _clip(plain_text(article.summary)) if article.summary else ""
+    props.title = _clip(meta.title)
+    props.subject = _clip(meta.subject or "")
     props.author = _clip(org)
     props.last_modified_by = _clip(org)
-    props.keywords = _clip(", ".join(article.keywords))
-    props.language = doc.language_tag
+    props.keywords = _clip(", ".join(meta.keywords))
+    props.language = tree.lang
     props.comments = ""
     props.category = ""
-    props.identifier = _clip(str(article.canonical_url)) if article.canonical_url else ""
-    props.content_status = "Draft" if doc.review.is_draft else ""
+    props.identifier = _clip(meta.canonical_url or "")
+    props.content_status = "Draft" if tree.draft_notice else ""
     props.created = props.modified = stamp
     props.revision = 1
     _replace_part(document, "/docProps/app.xml", _app_properties(org))
@@ -672,15 +718,19 @@ def build_document(
     bilingual: see :func:`_bilingual_table` and :func:`_columns`.
     """
     setup = text_setup(doc)
+    pair: BilingualDocument | None = None
     if companion is not None:
         if companion.article.id != doc.article.id:
             raise ExportError(
                 f"the bilingual companion is article {companion.article.id!r}, "
                 f"not {doc.article.id!r}"
             )
+        pair = build_bilingual(companion, doc, logo=options.logo)
+        tree = pair.target
         companion_setup = text_setup(companion)
         page_setup = combined_setup(companion_setup, setup)
     else:
+        tree = build_tree(doc, logo=options.logo)
         page_setup = setup
     document, sizes = styled_document(
         page_setup,
@@ -688,19 +738,23 @@ def build_document(
         bilingual=companion is not None,
         prepare=_package_settings,
     )
-    _metadata(document, doc)
+    _metadata(document, doc, tree)
     section = document.sections[0]
     _page_setup(section, options, rtl=page_setup.rtl)
-    writer = _Writer(document, doc, setup, sizes, options.logo)
-    if companion is None:
+    writer = _Writer(document, tree, setup, sizes, options.logo)
+    if pair is None:
         writer.furniture(section)
         writer.organization(document)
         for unit in writer.units():
             unit.write(document)
         return document
-    source = _Writer(document, companion, companion_setup, sizes, options.logo, writer.style_ids)
+    source = _Writer(
+        document, pair.source, companion_setup, sizes, options.logo, writer.style_ids
+    )
     columns = _columns(source, writer)
-    writer.furniture(section, companion=source)
+    for column in columns:
+        column.column_width = (column.text_width - _COLUMN_GUTTER * 635) // 2
+    writer.furniture(section, companion=source, pair=pair)
     columns[0].organization(document)
     _bilingual_table(document, columns, large_print=options.large_print)
     return document

@@ -15,6 +15,7 @@ from ECMA-376 Part 1 (CT_RPr, CT_PPr, CT_SectPr).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -185,6 +186,32 @@ def set_bold_italic(rpr: BaseOxmlElement, *, bold: bool, italic: bool) -> None:
         if on:
             _put(rpr, tag)
             _put(rpr, cs_tag)
+
+
+def set_emphasis_mark(rpr: BaseOxmlElement) -> None:
+    """East Asian emphasis: a dot over each character instead of a slant
+    (Chinese, Japanese and Korean have no italic; Word would fake one)."""
+    _put(rpr, "w:em", val="dot")
+
+
+def copy_frame(source_ppr: BaseOxmlElement, target_ppr: BaseOxmlElement) -> None:
+    """Give ``target_ppr`` the border, shading and indents of ``source_ppr`` (a
+    style's), so the paragraph joins the frame of the paragraphs after it."""
+    for tag in ("w:pBdr", "w:shd", "w:ind"):
+        found = source_ppr.find(qn(tag))
+        if found is not None:
+            placeholder = _put(target_ppr, tag)  # at the schema position
+            placeholder.addprevious(copy.deepcopy(found))
+            target_ppr.remove(placeholder)
+
+
+def set_tab_stop(ppr: BaseOxmlElement, position_twips: int) -> None:
+    """One start-aligned tab stop (label and value of a contact line in columns)."""
+    tabs = _put(ppr, "w:tabs")
+    # "left" is the transitional schema's name for the start edge; bidi
+    # paragraphs measure it from the right.
+    tab = OxmlElement("w:tab", attrs={qn("w:val"): "left", qn("w:pos"): str(position_twips)})
+    tabs.append(tab)
 
 
 def set_color(rpr: BaseOxmlElement, hex_rgb: str) -> None:

@@ -52,8 +52,9 @@ class S:
     FIGURE = "kedu Figure"
     CAPTION = "Caption"
     CREDIT = "kedu Credit"
-    CONTACT = "kedu Contact"
+    CONTACT_BOX = "kedu Contact Box"
     DISCLAIMER = "kedu Disclaimer"
+    DISCLAIMER_HEADING = "kedu Disclaimer Heading"
     HEADER = "Header"
     DRAFT = "kedu Draft Notice"
     FOOTER = "Footer"
@@ -277,7 +278,9 @@ def install_styles(
         _text(heading, size=size, bold=True, color=_INK)
         _spacing(heading, before=before, after=4, keep_next=True)
 
-    question = _paragraph_style(document, S.QUESTION, S.HEADING_2)
+    # Based on Normal, not Heading 2: a question is bold text, not an outline
+    # level (the navigation pane lists the article's sections only).
+    question = _paragraph_style(document, S.QUESTION, S.BODY)
     _text(question, size=z.question, bold=True, color=_INK)
     _spacing(question, before=8, after=2, keep_next=True)
 
@@ -318,8 +321,20 @@ def install_styles(
     _text(credit, size=z.furniture, color=_GREY)
     _spacing(credit, after=10)
 
-    contact = _paragraph_style(document, S.CONTACT, S.BODY)
-    _spacing(contact, after=2)
+    # The contact box: framed paragraphs, like the callouts (Word joins equal
+    # frames of consecutive paragraphs into one box).
+    contact = _paragraph_style(document, S.CONTACT_BOX, S.BODY)
+    _spacing(contact, before=0, after=3)
+    oxml.set_border_and_shading(
+        contact.element.get_or_add_pPr(), border=str(_INK), fill="F2F5FA", border_eighths=12,
+        space_pt=6,
+    )
+    contact.paragraph_format.left_indent = Pt(8)
+    contact.paragraph_format.right_indent = Pt(8)
+
+    disclaimer_heading = _paragraph_style(document, S.DISCLAIMER_HEADING, S.BODY)
+    _text(disclaimer_heading, size=z.body, bold=True, color=_INK)
+    _spacing(disclaimer_heading, before=12, after=2, keep_next=True)
 
     disclaimer = _paragraph_style(document, S.DISCLAIMER, S.BODY)
     _text(disclaimer, size=z.body if large_print else z.body - 1, color=_GREY)

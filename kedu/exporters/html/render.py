@@ -322,13 +322,18 @@ def render_bilingual(pair: BilingualDocument, options: ExportOptions) -> bytes:
     source, target = pair.source, pair.target
     s_ids, t_ids = _Ids(source.lang + "-"), _Ids(target.lang + "-")
     header = []
-    notices = [d for d in pair.reading_order() if d.draft_notice]
-    if notices:
+    if target.draft_notice:
+        # Told in both languages: the source column is not a draft, but its
+        # reader (often the clinician) must know the translation is one.
+        notices = [
+            (d, d.draft_notice or d.labels.get("draft_notice")) for d in pair.reading_order()
+        ]
         header.append(
             '<div class="draft" role="note">'
             + "".join(
-                f"<p{attrs(lang=d.lang, dir=d.direction)}>{text(d.draft_notice or '')}</p>"
-                for d in notices
+                f"<p{attrs(lang=d.lang, dir=d.direction)}>{text(notice)}</p>"
+                for d, notice in notices
+                if notice
             )
             + "</div>"
         )
