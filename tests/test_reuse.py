@@ -83,8 +83,8 @@ def test_documents_made_after_others_equal_a_fresh_process(tmp_path: Path) -> No
     made = 0
     for locale in reversed(LOCALES):  # another order than the command's
         doc = kedu.localize(article, locale)
-        for fmt in ("json", "docx", "pdf"):
+        for fmt in ("json", "html", "docx", "pdf"):
             name = f"ketamine-therapy.{locale}.{fmt}"
             assert kedu.export(doc, fmt) == (out / name).read_bytes(), name
             made += 1
-    assert made == len(list(out.iterdir())) == 21
+    assert made == len(list(out.iterdir())) == 28
