@@ -18,12 +18,12 @@ Column placement
     right-aligned, bullets and box bars sit on its right side, the title
     block, organization line and footer start from the right, and the
     combined labels (page counter, review date) put Arabic on the right.
-    The placement lives in :data:`SOURCE_ON_LEFT` should a clinic want the
-    patient's language on the left for left-to-right targets.
+    The placement and the reading order are decided in the document tree
+    (:class:`kedu.document.BilingualDocument`), for every format alike.
 
-Each column keeps its own direction, font stack and alignment.  Source cells
-are wrapped in a ``/Span <</Lang (en)>>`` marked-content sequence, so screen
-readers and text extraction know the English is English, while the document's
+Each column keeps its own direction, font stack and alignment.  In the
+structure tree the two languages of a segment follow each other in reading
+order, the source's elements with their own ``/Lang``, while the document's
 /Lang is the target's.
 
 Rows never split a pair across pages: a row that does not fit moves whole to
@@ -34,82 +34,60 @@ translation makes its row taller; nothing is ever drawn past a cell.
 
 from __future__ import annotations
 
-import io
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import Any, TypeVar, assert_never
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import Flowable, KeepTogether
 
-from kedu.errors import ExportError, MissingGlyphError
+from kedu.document import (
+    BilingualDocument,
+    Block,
+    Box,
+    ContactBox,
+    Disclaimer,
+    FaqEntry,
+    Figure,
+    ItemList,
+    Logo,
+    Masthead,
+    Paragraph,
+    Section,
+    SectionBlock,
+    Subtitle,
+    Title,
+    build_bilingual,
+    printed_texts,
+)
+from kedu.errors import ExportError
 from kedu.exporters.base import ExportOptions
-from kedu.exporters.pdf.document import (
-    _CTA_COLORS,
-    _KIND_COLORS,
-    MUTED,
+from kedu.exporters.pdf.flow import Column, Typesetter
+from kedu.exporters.pdf.fonts import font_stack
+from kedu.exporters.pdf.layout import (
+    CTA_COLORS,
+    KIND_COLORS,
     PageFurniture,
     Sizes,
     Story,
-    _Anchor,
-    _canvas_class,
-    _color,
-    _metadata_text,
-    binary_streams,
+    build_story,
     check_glyphs,
-    handout_template,
-    printed_texts,
+    draw_panel,
+    properties,
 )
-from kedu.exporters.pdf.fonts import FontStack, font_stack
-from kedu.exporters.pdf.text import Direction, TextBlock
-from kedu.models.article import (
-    CalloutSection,
-    CallToActionSection,
-    FaqSection,
-    ImageSection,
-    ListSection,
-    ProseSection,
-    Section,
-)
-from kedu.models.inline import plain_text
+from kedu.exporters.pdf.tagging import Marks, Node
+from kedu.exporters.pdf.text import Direction, color
 from kedu.models.localized import LocalizedArticle
 
-__all__ = ["SOURCE_ON_LEFT", "PairRow", "build_bilingual_pdf", "column_order"]
-
-SOURCE_ON_LEFT = True
-"""The source column's side; the same for both directions (see the module docs)."""
+__all__ = ["GUTTER", "PairRow", "build_bilingual_pdf"]
 
 GUTTER = 24.0
 """Space between the columns; a hairline runs down its middle."""
 RULE_COLOR = "#c9d3dc"
 TITLE_SEPARATOR = " / "
 """Between the two titles in the document metadata."""
-SEPARATOR = "  \u00b7  "
-"""Between the two languages of a footer label; a slash between 'of 6' and an Arabic
-'6' that ends its phrase on the left read as one fraction."""
-
-
-def column_order(direction: Direction) -> tuple[str, str]:
-    """('source', 'target') from left to right; documented in the module docstring."""
-    del direction  # the columns stay put; reading order mirrors inside them
-    return ("source", "target") if SOURCE_ON_LEFT else ("target", "source")
-
-
-def bilingual_sizes(large_print: bool) -> Sizes:
-    """Type sizes for half-width columns: one step below the full-width handout's
-    headings so a title fits in three lines; large print keeps everything at 16 pt or more."""
-    if large_print:
-        return Sizes(16, 24, 18, 16.5, 19, 17, 16, 16)
-    return Sizes(11, 19, 13, 11.5, 14, 12, 9, 8.5)
-
-
-def paired_label(target: str, source: str, direction: Direction) -> str:
-    """One footer line in both languages, the source on the left either way: a
-    left-to-right line reads source first, a right-to-left one target first."""
-    return f"{target}{SEPARATOR}{source}" if direction == "rtl" else f"{source}{SEPARATOR}{target}"
 
 
 # --- the row flowable ----------------------------------------------------------------------
@@ -133,9 +111,8 @@ class Columns:
 
     source_direction: Direction
     target_direction: Direction
-    source_lang: str
     page_height: float
-    source_left: bool = SOURCE_ON_LEFT
+    source_left: bool = True
 
 
 def _spaces(cell: Cell, index: int) -> tuple[float, float]:
@@ -235,21 +212,10 @@ class PairRow(Flowable):  # type: ignore[misc]
             if not any(s or t for s, t in head) or not any(s or t for s, t in tail):
                 return []
             return [
-                PairRow(
-                    head,
-                    self.columns,
-                    decor=self.decor,
-                    space_before=self.spaceBefore,
-                    space_after=0.0,
-                ),
-                PairRow(
-                    tail,
-                    self.columns,
-                    decor=self.decor,
-                    keep_with_next=self.keepWithNext,
-                    space_before=0.0,
-                    space_after=self._space_after,
-                ),
+                PairRow(head, self.columns, decor=self.decor, space_before=self.spaceBefore,
+                        space_after=0.0),
+                PairRow(tail, self.columns, decor=self.decor, keep_with_next=self.keepWithNext,
+                        space_before=0.0, space_after=self._space_after),
             ]
         return [self]
 
@@ -259,21 +225,21 @@ class PairRow(Flowable):  # type: ignore[misc]
         col = self._col_width
         cols = self.columns
         source_x, target_x = (0.0, col + GUTTER) if cols.source_left else (col + GUTTER, 0.0)
-        sides = ((source_x, cols.source_direction, True), (target_x, cols.target_direction, False))
+        sides = ((source_x, cols.source_direction), (target_x, cols.target_direction))
         if self.decor is None:
-            canv.saveState()
-            canv.setStrokeColor(_color(RULE_COLOR))
-            canv.setLineWidth(0.6)
-            canv.line(col + GUTTER / 2, 0, col + GUTTER / 2, self.height)
-            canv.restoreState()
+            with Marks.artifact(canv):
+                canv.saveState()
+                canv.setStrokeColor(color(RULE_COLOR))
+                canv.setLineWidth(0.6)
+                canv.line(col + GUTTER / 2, 0, col + GUTTER / 2, self.height)
+                canv.restoreState()
         inner = self._inner(col)
-        for n, (x0, direction, is_source) in enumerate(sides):
+        for n, (x0, direction) in enumerate(sides):
             x = x0
             if self.decor is not None:
-                self._draw_box(x0, col, self.decor[n], direction)
+                draw_panel(canv, x0, col, self.height, self.decor[n].fill, self.decor[n].border,
+                           direction, self.BAR)
                 x = x0 + self.PAD + (0.0 if direction == "rtl" else self.BAR)
-            if is_source:
-                canv._code.append(f"/Span <</Lang ({cols.source_lang})>> BDC")
             for (top, _), band in zip(self._layout, self.bands, strict=True):
                 y = self.height - top
                 cell = band[n]
@@ -283,20 +249,6 @@ class PairRow(Flowable):  # type: ignore[misc]
                     _, h = child.wrap(inner, 10_000)
                     child.drawOn(canv, x, y - h)
                     y -= h + after
-            if is_source:
-                canv._code.append("EMC")
-
-    def _draw_box(self, x: float, width: float, decor: Decor, direction: Direction) -> None:
-        canv = self.canv
-        canv.saveState()
-        canv.setFillColor(_color(decor.fill))
-        canv.setStrokeColor(_color(decor.border))
-        canv.setLineWidth(0.8)
-        canv.roundRect(x, 0, width, self.height, 4, stroke=1, fill=1)
-        canv.setFillColor(_color(decor.border))
-        bar_x = x + width - self.BAR if direction == "rtl" else x
-        canv.rect(bar_x, 0, self.BAR, self.height, stroke=0, fill=1)
-        canv.restoreState()
 
 
 def _split_cell(cell: Cell, width: float, room: float) -> tuple[Cell, Cell]:
@@ -319,124 +271,118 @@ def _split_cell(cell: Cell, width: float, room: float) -> tuple[Cell, Cell]:
 
 # --- the story -----------------------------------------------------------------------------
 
+B = TypeVar("B", bound="Block | SectionBlock")
+P = TypeVar("P")
+F = TypeVar("F")
+
+
+def _twin(block: Block | SectionBlock, like: B) -> B:
+    """The target's block beside a source block (the tree pairs them by key)."""
+    if type(block) is not type(like) or block.key != like.key:
+        raise ExportError(
+            f"{like.key!r} differs between the two languages; a bilingual handout "
+            "needs the same sections in both"
+        )
+    return block
+
 
 class BilingualStory:
-    """Pairs the flowables of the source and target :class:`Story` row by row."""
+    """Pairs the blocks of the source and target documents row by row; the
+    structure elements of each pair are created in reading order."""
 
-    def __init__(self, target: Story, source: Story, columns: Columns) -> None:
-        self.target = target
+    def __init__(self, bi: BilingualDocument, source: Typesetter, target: Typesetter,
+                 columns: Columns, root: Node) -> None:
+        self.bi = bi
         self.source = source
+        self.target = target
         self.columns = columns
+        self.root = root
 
-    def row(self, *bands: tuple[Flowable | None, Flowable | None], **kw: object) -> PairRow:
-        pairs = [([s] if s is not None else [], [t] if t is not None else []) for s, t in bands]
-        return PairRow(pairs, self.columns, **kw)  # type: ignore[arg-type]
+    def pair(self, s: P, t: P, make: Callable[..., F], *args: Any, **kw: Any) -> tuple[F, F]:
+        """(source, target) results of ``make(typesetter, block, *args)``, made in
+        reading order (so their structure elements are in reading order too)."""
+        if self.bi.first == "source":
+            made_s = make(self.source, s, *args, **kw)
+            return made_s, make(self.target, t, *args, **kw)
+        made_t = make(self.target, t, *args, **kw)
+        return make(self.source, s, *args, **kw), made_t
+
+    def row(self, *bands: tuple[Flowable, Flowable], **kw: Any) -> PairRow:
+        return PairRow([([s], [t]) for s, t in bands], self.columns, **kw)
 
     def build(self) -> list[Flowable]:
-        src, tgt = self.source.doc.article, self.target.doc.article
-        if len(src.sections) != len(tgt.sections) or any(
-            a.id != b.id or a.type != b.type
-            for a, b in zip(src.sections, tgt.sections, strict=False)
-        ):
-            raise ExportError(
-                f"the {self.source.doc.locale} and {self.target.doc.locale} articles differ "
-                "in structure; a bilingual handout needs the same sections in both"
-            )
-        story: list[Flowable] = [*self.title_block()]
-        for index, (s, t) in enumerate(zip(src.sections, tgt.sections, strict=True)):
-            story.extend(self.section(s, t, index))
-        story.extend(self.disclaimer())
-        return story
+        root = self.root
+        out: list[Flowable] = []
+        front: list[tuple[Flowable, Flowable]] = []
 
-    def title_block(self) -> Iterator[Flowable]:
-        tgt, src = self.target, self.source
-        t_art, s_art = tgt.doc.article, src.doc.article
-        if tgt.options.logo is not None:
-            yield tgt.logo(tgt.options.logo)
-        if t_art.organization.name:
-            yield tgt.organization_line(t_art.organization.name)
-        bands: list[tuple[Flowable | None, Flowable | None]] = [
-            (self.language_name(src), self.language_name(tgt)),
-            (src.title(s_art.title), tgt.title(t_art.title)),
-        ]
-        if s_art.subtitle and t_art.subtitle:
-            bands.append((src.subtitle(s_art.subtitle), tgt.subtitle(t_art.subtitle)))
-        if s_art.summary and t_art.summary:
-            bands.append((src.summary(s_art.summary), tgt.summary(t_art.summary)))
-        yield self.row(*bands)
-        yield tgt.title_rule()
+        def end_of_front_matter() -> None:
+            if front:
+                out.append(self.row(*front))
+                out.append(self.target.title_rule())
+                front.clear()
 
-    @staticmethod
-    def language_name(story: Story) -> TextBlock:
-        s = story.sizes
-        return story.block(
-            story.doc.labels.language_name,
-            story.style(s.small + 1.5, color=MUTED, space_after=s.small * 0.5),
-            bold=True,
-            markup=False,
-        )
+        for s, t in self.bi.rows():
+            match s:
+                case Logo():
+                    out.append(self.target.logo(_twin(t, s), root))
+                case Masthead():
+                    out.append(self.target.masthead(_twin(t, s), root))
+                case Title():
+                    front.append(self.pair(s, t, _language_name, root))
+                    front.append(self.pair(s, _twin(t, s), Typesetter.title, root))
+                case Subtitle():
+                    front.append(self.pair(s, _twin(t, s), Typesetter.subtitle, root))
+                case Paragraph():  # the summary
+                    front.append(self.pair(s, _twin(t, s), Typesetter.paragraph, root))
+                case Section():
+                    end_of_front_matter()
+                    out.extend(self.section(s, _twin(t, s)))
+                case Disclaimer():
+                    end_of_front_matter()
+                    out.append(self.target.disclaimer_rule())
+                    contents = self.pair(s, _twin(t, s), Typesetter.disclaimer_content, root)
+                    out.append(PairRow([([a], [b]) for a, b in zip(*contents, strict=True)],
+                                       self.columns))
+                case _:
+                    assert_never(s)
+        end_of_front_matter()
+        return out
 
-    def heading(self, s_text: str, t_text: str, key: str) -> PairRow:
-        return self.row(
-            (self.source.heading(s_text, key), self.target.heading(t_text, key)),
-            keep_with_next=True,
-        )
-
-    def section(self, s: Section, t: Section, index: int) -> list[Flowable]:
-        src, tgt = self.source, self.target
-        key = f"s{index}-{t.id}"
-        if isinstance(s, ProseSection) and isinstance(t, ProseSection):
-            out: list[Flowable] = [self.heading(s.heading, t.heading, key)]
-            out += [
-                self.row((src.block(a, src.body), tgt.block(b, tgt.body)))
-                for a, b in zip(s.paragraphs, t.paragraphs, strict=True)
-            ]
-            return out
-        if isinstance(s, ListSection) and isinstance(t, ListSection):
-            out = [self.heading(s.heading, t.heading, key)]
-            if s.intro and t.intro:
-                out.append(self.row((src.block(s.intro, src.body), tgt.block(t.intro, tgt.body))))
-            out += [
-                self.row((src.list_item(a), tgt.list_item(b)))
-                for a, b in zip(s.items, t.items, strict=True)
-            ]
-            if s.outro and t.outro:
-                out.append(self.row((src.block(s.outro, src.body), tgt.block(t.outro, tgt.body))))
-            return out
-        if isinstance(s, FaqSection) and isinstance(t, FaqSection):
-            out = [self.heading(s.heading, t.heading, key)]
-            for a, b in zip(s.entries, t.entries, strict=True):
-                out.append(
-                    self.row(
-                        (src.question(a.question), tgt.question(b.question)),
-                        (src.answer(a.answer), tgt.answer(b.answer)),
-                    )
-                )
-            return out
-        if isinstance(s, CalloutSection) and isinstance(t, CalloutSection):
-            fill, border, _ = _KIND_COLORS[t.kind]
-            body = tgt.sizes.body
-            return [
-                self.boxed(
-                    src.callout_content(s, key),
-                    tgt.callout_content(t, key),
-                    Decor(fill, border),
-                    space=body * 0.8,
-                )
-            ]
-        if isinstance(s, CallToActionSection) and isinstance(t, CallToActionSection):
-            fill, border, _ = _CTA_COLORS
-            return [
-                self.boxed(
-                    src.contact_content(s, key),
-                    tgt.contact_content(t, key),
-                    Decor(fill, border),
-                    space=tgt.sizes.body,
-                )
-            ]
-        if isinstance(s, ImageSection) and isinstance(t, ImageSection):
-            return [self.image(s, t, key)]
-        raise ExportError(f"section {t.id!r} has a different type in the two languages")
+    def section(self, s: Section, t: Section) -> list[Flowable]:
+        root = self.root
+        out: list[Flowable] = []
+        if s.heading is not None and t.heading is not None:
+            out.append(self.row(self.pair(s.heading, t.heading, Typesetter.heading, t.outline,
+                                          root), keep_with_next=True))
+        for sb, tb in zip(s.blocks, t.blocks, strict=True):
+            match sb:
+                case Paragraph():
+                    out.append(self.row(self.pair(sb, _twin(tb, sb), Typesetter.paragraph,
+                                                  root)))
+                case ItemList():
+                    items = root.add("L")
+                    for se, te in zip(sb.items, _twin(tb, sb).items, strict=True):
+                        out.append(self.row(self.pair(se, te, Typesetter.list_item, items)))
+                case FaqEntry():
+                    tf = _twin(tb, sb)
+                    out.append(self.row(self.pair(sb, tf, Typesetter.question, root),
+                                        self.pair(sb, tf, Typesetter.answer, root)))
+                case Box():
+                    tx = _twin(tb, sb)
+                    fill, border, _ = KIND_COLORS[tx.kind]
+                    contents = self.pair(sb, tx, Typesetter.box_content, root, t.outline)
+                    out.append(self.boxed(*contents, Decor(fill, border),
+                                          space=self.target.sizes.body * 0.8))
+                case ContactBox():
+                    fill, border, _ = CTA_COLORS
+                    contents = self.pair(sb, _twin(tb, sb), Typesetter.contact_content, root)
+                    out.append(self.boxed(*contents, Decor(fill, border),
+                                          space=self.target.sizes.body))
+                case Figure():
+                    out.append(self.figure(sb, _twin(tb, sb), t.outline))
+                case _:
+                    assert_never(sb)
+        return out
 
     def boxed(self, s_content: Cell, t_content: Cell, decor: Decor, space: float) -> PairRow:
         if len(s_content) != len(t_content):
@@ -449,63 +395,23 @@ class BilingualStory:
             space_after=space,
         )
 
-    def image(self, s: ImageSection, t: ImageSection, key: str) -> Flowable:
-        tgt, src = self.target, self.source
-        base = tgt.doc.base_dir or Path(".")
-        path = Path(t.src) if Path(t.src).is_absolute() else (base / t.src).resolve()
-        image = tgt.image_flowable(path, max_width=6.5 * inch, max_height=3.2 * inch)
-        image.hAlign = "CENTER"
+    def figure(self, s: Figure, t: Figure, outline: str) -> Flowable:
+        image = self.target.figure_image(t, self.root, outline)
         image.spaceAfter = 4
-        parts: list[Flowable] = [_Anchor((plain_text(t.caption or t.alt), key, 1)), image]
-        bands: list[tuple[Flowable | None, Flowable | None]] = []
-        sizes = tgt.sizes
-        if s.caption and t.caption:
-            bands.append(
-                (
-                    src.block(s.caption, src.style(sizes.small + 1, color=MUTED, space_after=1)),
-                    tgt.block(t.caption, tgt.style(sizes.small + 1, color=MUTED, space_after=1)),
-                )
-            )
-        if t.credit:
-            bands.append(
-                tuple(  # type: ignore[arg-type]
-                    story.block(
-                        story.doc.labels.photo_credit.format(credit=t.credit),
-                        story.style(sizes.small, color=MUTED),
-                        markup=False,
-                    )
-                    for story in (src, tgt)
-                )
-            )
+        captions = self.pair(s, t, Typesetter.caption, self.root, centered=False)
+        bands = [([a], [b]) for a, b in zip(*captions, strict=True)]
+        parts: list[Flowable] = [image]
         if bands:
-            parts.append(self.row(*bands))
+            parts.append(PairRow(bands, self.columns))
         return KeepTogether(parts)
 
-    def disclaimer(self) -> Iterator[Flowable]:
-        yield self.target.disclaimer_rule()
-        s_parts = self.source.disclaimer_content()
-        t_parts = self.target.disclaimer_content()
-        yield PairRow([([a], [b]) for a, b in zip(s_parts, t_parts, strict=True)], self.columns)
+
+def _language_name(ts: Typesetter, block: Title, parent: Node) -> Flowable:
+    del block  # the row above the titles names each column's language
+    return ts.language_name(parent)
 
 
 # --- the document --------------------------------------------------------------------------
-
-
-def _texts(doc: LocalizedArticle) -> list[str]:
-    return [t for _, t in printed_texts(doc)]
-
-
-def _furniture_texts(doc: LocalizedArticle, companion: LocalizedArticle) -> Iterator[str]:
-    for n in range(1, 10):
-        yield paired_label(
-            doc.labels.page_counter(n, n * 11),
-            companion.labels.page_counter(n, n * 11),
-            doc.direction,
-        )
-    if doc.labels.last_reviewed and companion.labels.last_reviewed:
-        yield paired_label(doc.labels.last_reviewed, companion.labels.last_reviewed, doc.direction)
-    yield companion.labels.draft_notice
-    yield companion.labels.language_name
 
 
 def build_bilingual_pdf(
@@ -513,96 +419,78 @@ def build_bilingual_pdf(
 ) -> bytes:
     """Lay out ``companion`` (the source) beside ``doc`` (the translation); same input,
     same bytes."""
-    sizes = bilingual_sizes(options.large_print)
-    both = _texts(doc) + _texts(companion)
+    bi = build_bilingual(companion, doc, logo=options.logo)
+    source, target = bi.source, bi.target
+    sizes = Sizes.for_columns(options.large_print)
+    both = [t for _, t in printed_texts(bi)]
     target_stack = font_stack(doc.locale, doc.direction, options.large_print, both)
     source_stack = font_stack(companion.locale, companion.direction, options.large_print, both)
-    check_glyphs(doc, target_stack)
-    check_glyphs(companion, source_stack)
-    _check_furniture(doc, companion, target_stack)
+    check_glyphs(doc.locale, printed_texts(target), target_stack)
+    check_glyphs(companion.locale, printed_texts(source), source_stack)
 
-    art = doc.article
     pagesize = A4 if options.paper == "a4" else LETTER
     margin = 0.65 * inch if not options.large_print else 0.6 * inch
-    draft = doc.labels.draft_notice if doc.review.is_draft else None
-    second = (companion.labels.draft_notice, companion.direction) if draft else None
 
     def page_counter(page: int, pages: int) -> str:
-        return paired_label(
-            doc.labels.page_counter(page, pages),
-            companion.labels.page_counter(page, pages),
-            doc.direction,
-        )
+        return bi.paired(source.furniture.page_counter(page, pages),
+                         target.furniture.page_counter(page, pages))
 
-    reviewed = doc.labels.last_reviewed
-    if reviewed and companion.labels.last_reviewed:
-        reviewed = paired_label(reviewed, companion.labels.last_reviewed, doc.direction)
+    reviewed = target.furniture.last_reviewed
+    if reviewed and source.furniture.last_reviewed:
+        reviewed = bi.paired(source.furniture.last_reviewed, reviewed)
+    draft: tuple[tuple[str, Direction], ...] = ()
+    if target.draft_notice:
+        draft = ((target.draft_notice, target.direction),
+                 (source.labels.get("draft_notice", ""), source.direction))
     furniture = PageFurniture(
         stack=target_stack,
-        direction=doc.direction,
+        direction=target.direction,
         sizes=sizes,
-        organization=art.organization.name,
+        organization=target.furniture.organization,
         reviewed=reviewed,
-        draft_notice=draft,
+        draft_notice=tuple(line for line in draft if line[0]),
         page_counter=page_counter,
         margin=margin,
-        second_notice=second,
+        page_width=pagesize[0],
     )
-    top = margin * 0.85 + furniture.band_height(pagesize[0])
-    bottom = furniture.footer_height(pagesize[0])
+    # Everything the footer and the draft band draw, in the target's fonts.
+    check_glyphs(doc.locale, [
+        *(("labels.page_of", page_counter(n, n * 11)) for n in range(1, 10)),
+        *(("labels.last_reviewed", reviewed) for _ in [0] if reviewed),
+        *(("labels.draft_notice", notice) for notice, _ in furniture.draft_notice),
+    ], target_stack)
+    top = furniture.top_margin(margin * 0.85)
+    bottom = furniture.footer_height
     frame_height = pagesize[1] - top - bottom
     columns = Columns(
-        source_direction=companion.direction,
-        target_direction=doc.direction,
-        source_lang=_pdf_name_safe(companion.language_tag),
+        source_direction=source.direction,
+        target_direction=target.direction,
         page_height=frame_height,
+        source_left=bi.left == "source",
     )
-    out = io.BytesIO()
-    title = _metadata_text(art.title)
-    source_title = _metadata_text(companion.article.title)
-    template = handout_template(
-        out,
-        doc,
-        pagesize,
-        (margin, top, bottom),
-        f"{title}{TITLE_SEPARATOR}{source_title}" if source_title != title else title,
-        target_stack,
-        sizes,
+    meta, source_meta = target.metadata, source.metadata
+    title = meta.title
+    if source_meta.title != title:
+        title = f"{title}{TITLE_SEPARATOR}{source_meta.title}"
+    stamp = meta.review_date or date(2000, 1, 1)
+
+    def make(spacing: float) -> Story:
+        root = Node("Document")
+        source_ts = Typesetter(source, source_stack, sizes, large_print=options.large_print,
+                               column=Column(lang=source.lang, bookmarks=False),
+                               spacing=spacing)
+        target_ts = Typesetter(target, target_stack, sizes, large_print=options.large_print,
+                               spacing=spacing)
+        flowables = BilingualStory(bi, source_ts, target_ts, columns, root).build()
+        return Story(flowables, root, tail=root.elements()[-4:])
+
+    return build_story(
+        make,
+        pagesize=pagesize,
+        margins=(margin, top, bottom),
+        props=properties(title, target.lang, meta.author, meta.subject, meta.keywords, stamp),
+        furniture=furniture,
+        stack=target_stack,
+        body_size=sizes.body,
+        stamp=stamp,
     )
-    frame = Frame(
-        margin,
-        bottom,
-        pagesize[0] - 2 * margin,
-        frame_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    target = Story(doc, options, target_stack, sizes=sizes)
-    source = Story(companion, options, source_stack, sizes=sizes, outlines=False)
-    story = BilingualStory(target, source, columns).build()
-    stamp = art.review_date or date(2000, 1, 1)
-    with binary_streams():
-        template.build(story, canvasmaker=_canvas_class(furniture, stamp))
-    return out.getvalue()
-
-
-def _pdf_name_safe(tag: str) -> str:
-    """A BCP 47 tag is letters, digits and hyphens; anything else would break the
-    content stream's string syntax."""
-    return "".join(ch for ch in tag if ch.isascii() and (ch.isalnum() or ch == "-")) or "und"
-
-
-def _check_furniture(doc: LocalizedArticle, companion: LocalizedArticle, stack: FontStack) -> None:
-    missing: dict[str, None] = {}
-    for text in _furniture_texts(doc, companion):
-        for ch in stack.missing(unicodedata.normalize("NFC", text)):
-            missing[ch] = None
-    if missing:
-        chars = ", ".join(f"U+{ord(ch):04X} {ch!r}" for ch in missing)
-        raise MissingGlyphError(
-            f"locale {doc.locale}: no glyph in the handout fonts for the footer labels: {chars}"
-        )
