@@ -69,8 +69,9 @@ def load_article(path: str | Path) -> Article:
     """Read and validate the article at ``path`` (``.yaml``, ``.yml`` or ``.json``).
 
     Raises :class:`~kedu.errors.ArticleError` (or a subclass) with a one-line message.
-    A JSON file written by kedu's JSON exporter is accepted too: its envelope is
-    unwrapped, so an export of the source language loads back to an equal article.
+    A file written by kedu's JSON exporter is refused (:func:`refuse_export`):
+    a translated export loaded as a source would print as a fake English
+    handout.
     """
     path = Path(path)
     kind = ARTICLE_SUFFIXES.get(path.suffix.lower())
@@ -97,8 +98,7 @@ def load_article(path: str | Path) -> Article:
 def parse_article(text: str, *, kind: str = "yaml", path: str | Path = "<string>") -> Article:
     """Validate article source ``text`` given as YAML or JSON."""
     data = _parse_json(text, path) if kind == "json" else _parse_yaml(text, path)
-    if kind == "json" and isinstance(data, dict) and "kedu" in data and "article" in data:
-        data = data["article"]
+    refuse_export(data, path)
     if not isinstance(data, dict):
         raise ArticleSchemaError(
             "the file must contain a mapping of article fields (id, title, sections, ...)",
@@ -109,6 +109,24 @@ def parse_article(text: str, *, kind: str = "yaml", path: str | Path = "<string>
     except ValidationError as exc:
         field, line, message = format_validation_error(exc, source=text if kind == "yaml" else None)
         raise ArticleSchemaError(message, path=path, line=line, field=field) from None
+
+
+def refuse_export(data: Any, path: str | Path) -> None:
+    """Raise :class:`ArticleError` if ``data`` is a kedu JSON export (any envelope
+    version), not an article: an export is output, and its text may be a
+    translation that would otherwise become a fake source."""
+    if not (isinstance(data, dict) and "kedu" in data and ("article" in data or "locale" in data)):
+        return
+    article = data.get("article")
+    article_id = article.get("id") if isinstance(article, dict) else None
+    what = f"article {article_id!r}" if isinstance(article_id, str) else "an article"
+    locale = data.get("locale")
+    language = f" in {locale!r}" if isinstance(locale, str) else ""
+    raise ArticleError(
+        f"this is a kedu JSON export (envelope version {data.get('kedu')}) of {what}{language}, "
+        "not an article source; load the article's YAML file it was exported from instead",
+        path=path,
+    )
 
 
 def _parse_yaml(text: str, path: str | Path) -> Any:

@@ -20,8 +20,18 @@ def validate_command(articles: tuple[Path, ...]) -> int:
 
 
 @click.command("schema")
-def schema_command() -> int:
-    """Print the JSON Schema of the article source format."""
+@click.option(
+    "--export", "export_", is_flag=True,
+    help="The schema of kedu's JSON export (what --format json writes) instead.",
+)
+def schema_command(export_: bool) -> int:
+    """Print the JSON Schema of the article source format (or, with --export, of
+    the JSON export)."""
+    if export_:
+        from kedu.schema.export import export_schema_text
+
+        click.echo(export_schema_text(), nl=False)
+        return 0
     from kedu.schema import schema_text
 
     click.echo(schema_text(), nl=False)
