@@ -15,9 +15,29 @@ from kedu.errors import ConfigError
 from kedu.exporters.base import Paper
 from kedu.models.article import Article, InlineText, Organization
 
-__all__ = ["CONFIG_FILE", "Config", "load_config"]
+__all__ = ["CONFIG_FILE", "Config", "ServeSettings", "load_config"]
 
 CONFIG_FILE = "kedu.toml"
+
+
+class ServeSettings(BaseModel):
+    """The ``[serve]`` table: what ``kedu serve`` shows and who may see it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    show_drafts: bool = Field(
+        False,
+        description="List unreviewed (draft) translations in the library; their handouts "
+        "always carry the draft notice.",
+    )
+    articles: list[str] | None = Field(
+        None,
+        description="Glob patterns of article files, relative to the config file "
+        "(default: every article YAML/JSON under the project folder).",
+    )
+    token: str | None = Field(
+        None, min_length=16, description="Shared secret required by every request."
+    )
 
 
 class Config(BaseModel):
@@ -37,6 +57,9 @@ class Config(BaseModel):
         None, description="Locales directory (default: nearest locales/)."
     )
     output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
+    serve: ServeSettings = Field(
+        default_factory=ServeSettings, description="Settings of `kedu serve`."
+    )
     source: Path | None = Field(None, description="The file the settings came from.")
 
     @field_validator("paper", mode="before")
@@ -78,7 +101,7 @@ def load_config(directory: Path | None = None) -> Config:
         except ValidationError as exc:
             from kedu.load import format_validation_error
 
-            known = (*Config.model_fields, *Organization.model_fields)
+            known = (*Config.model_fields, *Organization.model_fields, *ServeSettings.model_fields)
             field, _line, message = format_validation_error(exc, known_fields=known)
             prefix = "tool.kedu." if table else ""
             raise ConfigError(message, path=path, field=prefix + field) from None

@@ -60,6 +60,11 @@ class LazyGroup(click.Group):
             "i18n_group",
             "Translators' commands: extract, init, update, stats, check, ...",
         ),
+        "serve": (
+            "kedu.cli.serve",
+            "serve_command",
+            "Handout library and translators' preview in a browser (kedu[serve]).",
+        ),
         "import": (
             "kedu.cli.importer",
             "import_command",

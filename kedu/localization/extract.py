@@ -20,9 +20,11 @@ from kedu.load import yaml_field_lines
 from kedu.localization.catalogs import KEDU_DOMAIN, KeduCatalog
 from kedu.models.article import Article
 
-__all__ = ["LABELS_FILE", "article_template", "fixed_datetime", "labels_template"]
+__all__ = ["LABELS_FILE", "LABEL_FILES", "article_template", "fixed_datetime", "labels_template"]
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels.py"
+# kedu's own words: the printed labels, then the pages of `kedu serve`.
+LABEL_FILES = (LABELS_FILE, LABELS_FILE.parents[1] / "serve" / "interface.py")
 LABEL_KEYWORDS = {"pgettext_noop": ((1, "c"), 2)}
 _EPOCH = date(2000, 1, 1)
 
@@ -96,15 +98,16 @@ def labels_template(*, project_root: Path | None = None) -> KeduCatalog:
     catalog.header_comment = (
         "# kedu's printed labels (the 'kedu' domain).\n# Keep {placeholders} exactly as in msgid."
     )
-    reference = _relative(LABELS_FILE, project_root or LABELS_FILE.parents[2])
-    for lineno, message, comments, context in extract_from_file(
-        "python",
-        str(LABELS_FILE),
-        keywords=LABEL_KEYWORDS,
-        comment_tags=("TRANSLATORS:",),
-        strip_comment_tags=True,
-    ):
-        catalog.add(
-            message, context=context, auto_comments=comments, locations=[(reference, lineno)]
-        )
+    for source in LABEL_FILES:
+        reference = _relative(source, project_root or LABELS_FILE.parents[2])
+        for lineno, message, comments, context in extract_from_file(
+            "python",
+            str(source),
+            keywords=LABEL_KEYWORDS,
+            comment_tags=("TRANSLATORS:",),
+            strip_comment_tags=True,
+        ):
+            catalog.add(
+                message, context=context, auto_comments=comments, locations=[(reference, lineno)]
+            )
     return catalog
