@@ -66,8 +66,16 @@ def axe_script() -> str:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not script.is_file():
                 done = subprocess.run(
-                    [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
-                     str(prefix), f"axe-core@{AXE_VERSION}"],
+                    [
+                        npm,
+                        "install",
+                        "--no-save",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                        str(prefix),
+                        f"axe-core@{AXE_VERSION}",
+                    ],
                     capture_output=True,
                     text=True,
                     timeout=300,

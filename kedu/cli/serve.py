@@ -54,8 +54,7 @@ def serve_command(
         from kedu.serve.app import create_app
     except ImportError as exc:
         raise UsageError(
-            f"kedu serve needs the serve extra ({exc.name} is missing): "
-            "pip install 'kedu[serve]'"
+            f"kedu serve needs the serve extra ({exc.name} is missing): pip install 'kedu[serve]'"
         ) from None
     from kedu.config import load_config
 
