@@ -318,7 +318,9 @@ class App:
                 request, "failed.html", status_code=501, t=t, entry=entry, error=t("no_web_format")
             )
         config = self.project.config
-        options = ExportOptions(paper=paper, large_print=large, logo=config.logo)
+        options = ExportOptions(
+            paper="a4" if paper == "a4" else "letter", large_print=large, logo=config.logo
+        )
         source = entry.article.language
         key = combine(
             entry.digest,
