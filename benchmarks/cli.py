@@ -35,7 +35,7 @@ from benchmarks.harness import (
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
-PARTS = ("pdf", "docx", "process", "batch")
+PARTS = ("pdf", "docx", "process", "batch", "serve")
 
 
 @dataclass(frozen=True)
@@ -483,6 +483,11 @@ def run(settings: Settings) -> tuple[list[Row], dict[str, Any]]:
         rows += whole_process(settings, doc, docx_out)
     if "batch" in settings.parts:
         rows += batch(settings)
+    if "serve" in settings.parts:  # benchmarks/serve.py: kedu serve under load on 127.0.0.1
+        from benchmarks.serve import serve_rows
+
+        _log("kedu serve: 200 requests, 20 at a time, on 127.0.0.1")
+        rows += serve_rows(total=60 if settings.quick else 200)
     if "pdf" in settings.parts and "docx" in settings.parts:
         rows += size_rows(pdf_out, docx_out)
     rows.sort(key=lambda r: r.group.split()[0])  # stable: groups in issue order

@@ -7,7 +7,9 @@ side-by-side comparisons, every language for the batch):
 2. Word: kedu vs bare python-docx in-process, ``kedu export`` vs pandoc as processes;
 3. cold processes: ``kedu --help``, one PDF export, one .docx export;
 4. the full batch (all languages x all formats) with ``--jobs 1`` and ``--jobs 2``;
-5. output sizes; 6. peak memory of the batch.
+5. output sizes; 6. peak memory of the batch;
+7. ``kedu serve`` under load on 127.0.0.1 (benchmarks/serve.py): 200 requests, 20 at a
+   time, throughput and p50/p95 latency, cold and cached.
 
 Prints one table (medians, min-max, ratios, PASS/MISS per target) and, with
 ``--json FILE``, writes the same as JSON.  Needs the ``bench`` extra

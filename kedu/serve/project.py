@@ -4,8 +4,8 @@ Read-only, and always current: every answer is keyed on the files it came from
 (their modification time and size, and for documents a SHA-256 of their bytes),
 so a translator's saved ``.po`` shows on the next request.  The file watcher
 (:mod:`kedu.serve.watch`) only bumps :attr:`Project.generation`, which makes the
-article list rescan at once and lets open pages reload themselves; without it the
-list is rescanned every few seconds.
+list of article files rescan at once (new or removed articles) and lets open pages
+reload themselves; without it that list is rescanned every few seconds.
 """
 
 from __future__ import annotations
@@ -121,6 +121,8 @@ class Project:
         self._scanned_generation = -1
         self._config_key: tuple[int, int] | None = None
         self._config: Config | None = None
+        self._files: list[Path] = []
+        self._config_used: Config | None = None
         self._articles: dict[str, ArticleEntry] = {}
         self._problems: list[str] = []
         self._loaded: dict[Path, tuple[tuple[int, int, str], ArticleEntry | str]] = {}
@@ -173,22 +175,32 @@ class Project:
         return self.articles().get(article_id)
 
     def _refresh(self) -> None:
+        """Bring the article list up to date.
+
+        The list of candidate files is rescanned when the watcher reports a change
+        (or every few seconds); each candidate is checked on every call, which costs
+        a ``stat``: an edited article is reloaded on the very next request.
+        """
         with self._lock:
             config = self.config
-            stale = (
+            if (
                 self._scanned_generation != self.generation
-                or not self.watching
                 or time.monotonic() - self._scanned_at > RESCAN_SECONDS
-            )
-            if not stale:
-                return
+                or self._config_used is not config
+            ):
+                self._files = self._candidate_files(config)
+                self._scanned_at = time.monotonic()
+                self._scanned_generation = self.generation
+                self._config_used = config
             config_digest = combine(
                 file_digest(config.source) if config.source else "",
                 file_digest(config.logo) if config.logo else "",
             )
             found: dict[str, ArticleEntry] = {}
             problems: list[str] = []
-            for path in self._candidate_files(config):
+            for path in self._files:
+                if not path.exists():
+                    continue  # removed since the last scan
                 entry = self._load(path, config, config_digest)
                 if isinstance(entry, str):
                     problems.append(entry)
@@ -203,14 +215,16 @@ class Project:
                 sorted(found.items(), key=lambda item: fold(plain_text(item[1].article.title)))
             )
             self._problems = problems
-            self._scanned_at = time.monotonic()
-            self._scanned_generation = self.generation
 
     def display_path(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """The path relative to the project, or to kedu's package for its own catalogs
+        (the absolute location of the installation is nobody's business)."""
+        for base in (self.root, BUILTIN_STORE.root.parent.parent):
+            try:
+                return path.resolve().relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.name
 
     def _candidate_files(self, config: Config) -> list[Path]:
         patterns = config.serve.articles
