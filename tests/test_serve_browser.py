@@ -24,6 +24,7 @@ pytest.importorskip("selenium", reason="selenium is not installed: pip install '
 
 import uvicorn
 from pypdf import PdfReader
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -81,7 +82,9 @@ def driver() -> Iterator[WebDriver]:
 
 
 def wait_for(driver: WebDriver, condition: object, timeout: float = 30) -> None:
-    WebDriverWait(driver, timeout).until(condition)  # type: ignore[arg-type]
+    # A page that reloads itself replaces its elements while the condition looks at them.
+    ignored = (StaleElementReferenceException, NoSuchElementException)
+    WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)  # type: ignore[arg-type]
 
 
 def test_staff_member_finds_the_handout_and_downloads_the_spanish_pdf(

@@ -453,7 +453,7 @@ class App:
             t = self.ui(request)
         except HTTPException:
             t = interface("en", None)
-        heading = t("not_found") if status == 404 else t("bad_request")
+        heading = {404: t("not_found"), 500: t("problem")}.get(status, t("bad_request"))
         return self.render(
             request, "error.html", status_code=status, t=t, heading=heading, detail=detail
         )
