@@ -1,7 +1,8 @@
 """Load test of ``kedu serve``: a real server on 127.0.0.1, bounded, stopping by itself.
 
 A fresh ``kedu serve`` process (empty document cache; the font cache is the
-user's, as on a clinic machine after its first export) gets ``total`` requests,
+user's, as on a clinic machine after its first export), once with ``--jobs 1``
+(one export thread) and once with ``--jobs 2`` (two export processes), gets ``total`` requests,
 ``concurrency`` at a time, mixed over every language of the example and every
 document format, plus the library's own pages:
 
@@ -121,11 +122,11 @@ def _documents(languages: list[str], formats: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _start(project: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(project: Path, port: int, jobs: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "kedu", "serve", str(project), "--host", HOST,
-               "--port", str(port), "--no-watch"]  # fmt: skip
+               "--port", str(port), "--no-watch", "--jobs", str(jobs)]  # fmt: skip
     return subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -139,6 +140,7 @@ def load_test(
     languages: list[str] | None = None,
     formats: tuple[str, ...] = FORMATS,
     seed: int = 17,
+    jobs: int = 1,
 ) -> LoadResult:
     """Start ``kedu serve`` on 127.0.0.1, send ``total`` requests, stop it."""
     languages = languages or ["en", "es", "ht", "vi", "ru", "ar", "zh_Hans"]
@@ -147,7 +149,7 @@ def load_test(
         raise ValueError(f"total must be at least {len(documents)} (one per document)")
     port = _free_port()
     base = f"http://{HOST}:{port}"
-    server = _start(project, port)
+    server = _start(project, port, jobs)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -183,44 +185,49 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-def serve_rows(total: int = 200, concurrency: int = 20) -> list[Row]:
-    """The load test as rows of the benchmark table."""
-    try:
-        result = load_test(total, concurrency)
-    except (RuntimeError, ValueError, OSError) as exc:
-        return [Row(GROUP, "load test", "count", error=str(exc))]
-    rows = [
-        Row(
-            GROUP,
-            f"failed or incomplete responses (of {len(result.all)}, {concurrency} at a time)",
-            "count",
-            samples=[float(len(result.failures))],
-            target=Target("<=", 0, "0"),
-            note="; ".join(sorted({f"{r.path}: {r.problem}" for r in result.failures}))[:200],
-        )
-    ]
-    for name, responses, seconds in (
-        ("cold (first request per document)", result.cold, result.cold_seconds),
-        ("cached (documents and pages)", result.cached, result.cached_seconds),
-    ):
-        latencies = [r.seconds for r in responses]
-        if not latencies:
+def serve_rows(
+    total: int = 200, concurrency: int = 20, jobs: tuple[int, ...] = (1, 2)
+) -> list[Row]:
+    """The load test as rows of the benchmark table, once per ``kedu serve --jobs`` value."""
+    rows: list[Row] = []
+    for workers in jobs:
+        label = f"--jobs {workers}"
+        try:
+            result = load_test(total, concurrency, jobs=workers)
+        except (RuntimeError, ValueError, OSError) as exc:
+            rows.append(Row(GROUP, f"{label}: load test", "count", error=str(exc)))
             continue
+        problems = sorted({f"{r.path}: {r.problem}" for r in result.failures})
         rows.append(
             Row(
                 GROUP,
-                f"{name}: throughput, requests/s",
+                f"{label}: failed or incomplete responses (of {len(result.all)}, "
+                f"{concurrency} at a time)",
                 "count",
-                samples=[round(len(latencies) / seconds, 1)],
-                note=f"{len(latencies)} requests in {seconds:.2f} s",
+                samples=[float(len(result.failures))],
+                target=Target("<=", 0, "0"),
+                note="; ".join(problems)[:200],
             )
         )
-        rows.append(
-            Row(GROUP, f"{name}: latency p50", "time", samples=[statistics.median(latencies)])
-        )
-        rows.append(
-            Row(GROUP, f"{name}: latency p95", "time", samples=[_percentile(latencies, 0.95)])
-        )
+        for name, responses, seconds in (
+            ("cold (first request per document)", result.cold, result.cold_seconds),
+            ("cached (documents and pages)", result.cached, result.cached_seconds),
+        ):
+            latencies = [r.seconds for r in responses]
+            if not latencies:
+                continue
+            rows.append(
+                Row(
+                    GROUP,
+                    f"{label}: {name}: throughput, requests/s",
+                    "count",
+                    samples=[round(len(latencies) / seconds, 1)],
+                    note=f"{len(latencies)} requests in {seconds:.2f} s",
+                )
+            )
+            p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+            rows.append(Row(GROUP, f"{label}: {name}: latency p50", "time", samples=[p50]))
+            rows.append(Row(GROUP, f"{label}: {name}: latency p95", "time", samples=[p95]))
     return rows
 
 

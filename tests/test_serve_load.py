@@ -10,8 +10,9 @@ from benchmarks.harness import render_table
 from benchmarks.serve import _complete, load_test, serve_rows
 
 
-def test_small_load_test_gets_complete_answers() -> None:
-    result = load_test(12, 4, languages=["en", "ar"], formats=("pdf", "docx", "html"))
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_small_load_test_gets_complete_answers(jobs: int) -> None:
+    result = load_test(12, 4, languages=["en", "ar"], formats=("pdf", "docx", "html"), jobs=jobs)
     assert len(result.cold) == 6 and len(result.cached) == 6
     assert not result.failures, [(r.path, r.problem) for r in result.failures]
     assert all(r.size > 1000 for r in result.all)
@@ -27,6 +28,6 @@ def test_incomplete_answers_are_caught() -> None:
 
 
 def test_rows_report_an_error_instead_of_raising() -> None:
-    rows = serve_rows(total=1)  # fewer requests than documents: refused, reported
+    rows = serve_rows(total=1, jobs=(1,))  # fewer requests than documents: refused, reported
     assert rows[0].error and "at least" in rows[0].error
     assert "ERROR" in render_table(rows)

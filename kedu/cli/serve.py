@@ -39,8 +39,15 @@ def is_local(host: str) -> bool:
     "Use 'random' to make one.",
 )
 @click.option("--no-watch", is_flag=True, help="Do not follow file changes (rescan instead).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes that make documents (more: shorter waits for new documents).",
+)
 def serve_command(
-    project_dir: Path, host: str, port: int, token: str | None, no_watch: bool
+    project_dir: Path, host: str, port: int, token: str | None, no_watch: bool, jobs: int
 ) -> int:
     """Serve the handout library of PROJECT_DIR (default: here) to a browser.
 
@@ -64,7 +71,7 @@ def serve_command(
         raise UsageError("--token must be at least 16 characters (or 'random')")
     config = load_config(project_dir)  # a broken kedu.toml is a one-line error before starting
     token = token or config.serve.token
-    app = create_app(project_dir, token=token, host=host, watch=not no_watch)
+    app = create_app(project_dir, token=token, host=host, watch=not no_watch, jobs=jobs)
     articles = app.state.kedu.project.articles()
     shown = "localhost" if is_local(host) else host
     address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"

@@ -127,10 +127,10 @@ def _plain(text: str | None) -> str:
 class App:
     """State shared by the routes: the project, the document cache, the templates."""
 
-    def __init__(self, project: Project, *, token: str | None) -> None:
+    def __init__(self, project: Project, *, token: str | None, jobs: int = 1) -> None:
         self.project = project
         self.token = token
-        self.documents = DocumentCache()
+        self.documents = DocumentCache(workers=jobs)
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(("html",)),
@@ -540,6 +540,7 @@ def create_app(
     token: str | None = None,
     host: str = "127.0.0.1",
     watch: bool = True,
+    jobs: int = 1,
 ) -> Starlette:
     """The ``kedu serve`` application for the project in ``project_dir``.
 
@@ -547,9 +548,10 @@ def create_app(
     request carry that shared secret.  When ``host`` is a loopback address, requests
     naming any other host are refused (a web page elsewhere cannot reach the
     library through DNS rebinding).  ``watch`` follows file changes with watchfiles.
+    ``jobs`` > 1 makes documents in that many worker processes.
     """
     project = Project(Path(project_dir))
-    state = App(project, token=token or project.config.serve.token)
+    state = App(project, token=token or project.config.serve.token, jobs=jobs)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

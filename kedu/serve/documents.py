@@ -5,21 +5,25 @@ file, the config, the images, every catalog it reads, the options and kedu's
 version — so it is made once, served from memory after, and made again as soon as
 any of those files changes.  That hash is also the HTTP ``ETag``.
 
-Exports run one at a time in one worker thread: they are CPU-bound (the GIL would
-not let two run at once anyway) and the PDF machinery keeps process-wide font
-registries.  Concurrent requests for the same document wait for one export.
+By default exports run one at a time in one worker thread: they are CPU-bound
+(the GIL would not let two run at once anyway) and the PDF machinery keeps
+process-wide font registries.  With ``workers`` > 1 they run in that many worker
+processes instead (``kedu serve --jobs N``), started clean by a fork server rather
+than forked from the threaded server.  Concurrent requests for the same document
+wait for one export.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from kedu.exporters import ExportOptions, get_exporter
-from kedu.jobs import ExportJob, run_job
+from kedu.jobs import ExportJob, JobResult, run_job
 
 __all__ = ["DocumentCache", "Made"]
 
@@ -39,13 +43,21 @@ class Made:
 class DocumentCache:
     """Documents by input hash, least recently used dropped past ``max_bytes``."""
 
-    def __init__(self, max_bytes: int = 256 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 256 * 1024 * 1024, workers: int = 1) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, Made] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._pending: dict[str, asyncio.Future[Made]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kedu-export")
+        self._executor: Executor
+        if workers > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        else:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kedu-export")
         self.made = 0  # exports actually run (for tests and the benchmark)
 
     def cached(self, key: str) -> Made | None:
@@ -67,7 +79,8 @@ class DocumentCache:
         future: asyncio.Future[Made] = loop.create_future()
         self._pending[key] = future
         try:
-            made = await loop.run_in_executor(self._executor, self._make, key, job)
+            result = await loop.run_in_executor(self._executor, run_job, job)
+            made = self._made(key, job, result)
             future.set_result(made)
             return made
         except BaseException as exc:
@@ -77,8 +90,7 @@ class DocumentCache:
         finally:
             self._pending.pop(key, None)
 
-    def _make(self, key: str, job: ExportJob) -> Made:
-        result = run_job(job)
+    def _made(self, key: str, job: ExportJob, result: JobResult) -> Made:
         media_type = get_exporter(job.format).media_type
         made = Made(
             key=key,
