@@ -1,9 +1,9 @@
 """Regenerate the screenshots of ``kedu serve`` in docs/: ``python docs/serve_screenshots.py``.
 
 Serves a copy of this repository's example on 127.0.0.1 and photographs the
-library, an article page and the Spanish translators' page at 1280 px and 375 px
+library, an article page and the Vietnamese translators' page at 1280 px and 375 px
 wide in headless Chromium (Debian's ``chromium`` and ``chromium-driver``).  In the
-copy, one Spanish message is marked fuzzy and one is left untranslated, so the
+copy, one Vietnamese message is marked fuzzy and one is left untranslated, so the
 translators' page shows how they are highlighted.
 """
 
@@ -30,17 +30,17 @@ SHOTS = [  # (file name, address, width, tallest height)
     ("serve-library-375.png", "/?ui=es", 375, 1400),
     ("serve-article-1280.png", "/articles/ketamine-therapy?ui=es&lang=es", 1280, 900),
     ("serve-article-375.png", "/articles/ketamine-therapy?ui=ar&lang=ar", 375, 1800),
-    ("serve-translator-1280.png", "/translate/es?ui=en", 1280, 1300),
-    ("serve-translator-375.png", "/translate/es?ui=es", 375, 1800),
+    ("serve-translator-1280.png", "/translate/vi?ui=en", 1280, 1300),
+    ("serve-translator-375.png", "/translate/vi?ui=vi", 375, 1800),
 ]
 
 
 def project(folder: Path) -> Path:
-    """The example project with one fuzzy and one untranslated Spanish message."""
+    """The example project with one fuzzy and one untranslated Vietnamese message."""
     shutil.copytree(ROOT / "examples", folder / "examples")
     shutil.copytree(ROOT / "locales", folder / "locales")
     shutil.copy(ROOT / "kedu.toml", folder / "kedu.toml")
-    po = folder / "locales" / "es" / "LC_MESSAGES" / "ketamine-therapy.po"
+    po = folder / "locales" / "vi" / "LC_MESSAGES" / "ketamine-therapy.po"
     text = po.read_text(encoding="utf-8").replace(
         'msgctxt "subtitle"', '#, fuzzy\nmsgctxt "subtitle"'
     )
