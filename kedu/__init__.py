@@ -19,7 +19,7 @@ from kedu._version import __version__
 from kedu.errors import KeduError
 
 if TYPE_CHECKING:
-    from kedu.api import export, export_many
+    from kedu.api import export, export_many, plan_exports
     from kedu.exporters import ExportOptions
     from kedu.importers import import_article
     from kedu.jobs import ExportJob, JobResult
@@ -42,6 +42,7 @@ __all__ = [
     "import_article",
     "load_article",
     "localize",
+    "plan_exports",
     "write_atomic",
 ]
 
@@ -54,6 +55,7 @@ _LAZY = {
     "available_locales": "kedu.localization",
     "export": "kedu.api",
     "export_many": "kedu.api",
+    "plan_exports": "kedu.api",
     "ExportJob": "kedu.jobs",
     "JobResult": "kedu.jobs",
     "import_article": "kedu.importers",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from kedu.cli.common import article_arg, load_articles, locales_option, state
-from kedu.errors import LocaleError, OutputError, UsageError
+from kedu.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
     from kedu.jobs import ExportJob, JobResult
@@ -94,10 +94,8 @@ def export_command(
     locales_dir: Path | None,
 ) -> int:
     """Export each ARTICLE to DIR/<id>.<lang>.<ext>."""
+    from kedu.api import plan_exports
     from kedu.exporters import ExportOptions, Paper
-    from kedu.jobs import ExportJob
-    from kedu.localization import available_locales
-    from kedu.localization.locales import negotiate, normalize
 
     config = state().config
     if all_langs and langs:
@@ -117,42 +115,16 @@ def export_command(
         large_print=large_print,
         logo=config.logo,
     )
-    batch: list[ExportJob] = []
-    for article, path in loaded:
-        base = path.parent
-        available = available_locales(article, catalogs, base)
-        wanted = available if all_langs else [normalize(x) for x in _split(langs)]
-        if not wanted:
-            wanted = [available[0]]
-        done: set[str] = set()
-        for lang in wanted:
-            chosen = negotiate(lang, available)
-            if chosen is None:
-                raise LocaleError(
-                    f"{path}: no translation of {article.id!r} into {lang!r}; "
-                    f"available locales: {', '.join(available)}"
-                )
-            if bilingual and chosen == available[0]:
-                if all_langs:
-                    continue
-                raise UsageError(f"--bilingual needs a target language other than {chosen!r}")
-            if chosen in done:
-                continue  # es, es_MX and ES can all mean the same catalog
-            done.add(chosen)
-            for name in formats:
-                batch.append(
-                    ExportJob(
-                        article=article,
-                        locale=chosen,
-                        format=name,
-                        options=options,
-                        catalogs=catalogs,
-                        base_dir=base,
-                        allow_partial=allow_partial,
-                        require_reviewed=require_reviewed,
-                        bilingual=bilingual,
-                    )
-                )
+    batch = plan_exports(
+        loaded,
+        formats,
+        locales="all" if all_langs else _split(langs),
+        options=options,
+        catalogs=catalogs,
+        bilingual=bilingual,
+        allow_partial=allow_partial,
+        require_reviewed=require_reviewed,
+    )
     target = _prepare_out_dir(out_dir or config.output_dir)
     started = time.perf_counter()
     results = _run(batch, target, jobs or os.cpu_count() or 1, quiet or report is not None)
