@@ -60,12 +60,13 @@ def test_a_local_cluster_in_another_folder_makes_the_cli_files(
     shutil.copytree(LOCALES, project / "locales")
     article_file = project / "article" / "article.yaml"
     expected = _cli(tmp_path / "cli", tmp_path, article_file, project / "locales")
-    assert len(expected) == 21
+    formats = kedu.plan_exports(article_file, "all")
+    assert len(expected) == 7 * len(formats) >= 21
 
     jobs = kedu.plan_exports(
         article_file, "all", locales="all", catalogs=project / "locales", portable=True
     )
-    assert len(jobs) == 21
+    assert len(jobs) == len(expected)
     project.rename(tmp_path / "moved")  # the catalogs are gone from where the jobs saw them
     cwd = client.run(os.getcwd)
     assert len(cwd) == 2 and all(Path(d) != ROOT for d in cwd.values())
