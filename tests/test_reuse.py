@@ -79,12 +79,14 @@ def test_documents_made_after_others_equal_a_fresh_process(tmp_path: Path) -> No
         [sys.executable, "-m", "kedu", "export", *args, "-q"],
         check=True, cwd=ROOT, env=env, timeout=300,
     )
+    from kedu.exporters import available_formats, get_exporter
+
     article = kedu.load_article(EXAMPLE)
     made = 0
     for locale in reversed(LOCALES):  # another order than the command's
         doc = kedu.localize(article, locale)
-        for fmt in ("json", "html", "docx", "pdf"):
-            name = f"ketamine-therapy.{locale}.{fmt}"
+        for fmt in reversed(available_formats()):
+            name = f"ketamine-therapy.{locale}.{get_exporter(fmt).extension}"
             assert kedu.export(doc, fmt) == (out / name).read_bytes(), name
             made += 1
-    assert made == len(list(out.iterdir())) == 28
+    assert made == len(list(out.iterdir())) >= 21
