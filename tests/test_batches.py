@@ -24,11 +24,11 @@ def _planned(jobs: list[kedu.ExportJob]) -> list[tuple[str, str, bool]]:
 def test_all_languages_are_planned_as_the_command_line_plans_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = [str(EXAMPLE), "--all-langs", "--format", "pdf,json", "--out", str(tmp_path)]
+    args = [str(EXAMPLE), "--all-langs", "--format", "json", "--out", str(tmp_path)]
     assert main(["export", *args, "--locales", str(LOCALES), "--report", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     cli = sorted((f["locale"], f["format"]) for f in report["files"])
-    jobs = kedu.plan_exports(EXAMPLE, "pdf,json", locales="all", catalogs=LOCALES)
+    jobs = kedu.plan_exports(EXAMPLE, "json", locales="all", catalogs=LOCALES)
     assert sorted((job.locale, job.format) for job in jobs) == cli
     assert {job.locale for job in jobs} == {"en", *SHIPPED_LOCALES}
     assert all(job.base_dir == EXAMPLE.parent for job in jobs)
@@ -61,9 +61,9 @@ def test_a_batch_localizes_once_per_language(monkeypatch: pytest.MonkeyPatch) ->
         return real(article, locale, **kwargs)
 
     monkeypatch.setattr(kedu.localization, "localize", counting)
-    jobs = kedu.plan_exports(EXAMPLE, "all", locales="all", catalogs=LOCALES)
+    jobs = kedu.plan_exports(EXAMPLE, "json,docx", locales="all", catalogs=LOCALES)
     results = kedu.export_many(jobs)
-    assert len(results) == len(jobs) >= 21 and all(r.ok for r in results)
+    assert len(results) == len(jobs) == 14 and all(r.ok for r in results)
     # 7 localizations, not one per document
     assert sorted(calls) == sorted(["en", *SHIPPED_LOCALES])
     assert [r.job for r in results] == jobs  # in the order of the jobs
