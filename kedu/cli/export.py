@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -17,6 +17,8 @@ from kedu.cli.common import article_arg, load_articles, locales_option, state
 from kedu.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from kedu.jobs import ExportJob, JobResult
     from kedu.models.article import Article
 
@@ -224,9 +226,25 @@ def _execute(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+            try:
+                return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+            except BaseException:
+                _stop_workers(pool)
+                raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Interrupted: end the workers now rather than let the pool wait for the
+    documents they are making (they write no files; this process does)."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
 
 
 def _terminate(signum: int, frame: object) -> None:
