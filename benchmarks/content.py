@@ -44,10 +44,14 @@ __all__ = [
     "FontFiles",
     "bare_python_docx",
     "bare_reportlab_pdf",
+    "bare_reportlab_script",
     "content_of",
     "html_document",
+    "html_document_default_font",
     "kedu_font_files",
     "markdown_document",
+    "static_font_files",
+    "typst_document",
     "weasyprint_pdf",
 ]
 
@@ -525,8 +529,12 @@ def bare_python_docx(content: Content, font: str = "Noto Sans") -> bytes:
             paragraph.add_run(": ")
         for run in block.runs:
             added = paragraph.add_run(run.text)
-            added.bold = run.bold or None
-            added.italic = run.italic or None
+            # Only where the text has them: setting None on every run rewrites its
+            # properties for nothing (a fifth of this baseline's time).
+            if run.bold:
+                added.bold = True
+            if run.italic:
+                added.italic = True
             if run.href:
                 added.underline = True
         if block.kind == "small":
@@ -536,3 +544,181 @@ def bare_python_docx(content: Content, font: str = "Noto Sans") -> bytes:
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --- static fonts for the peers --------------------------------------------------------------
+
+
+def static_font_files(folder: Path, key: str = "noto-sans") -> FontFiles:
+    """Static instances of all four faces, cut by HarfBuzz as kedu cuts its bold.
+
+    kedu draws regular text with the variable font's default instance (the
+    2 MB variable file) and its bold with a static instance; a peer given the
+    variable file must parse every variation table, which makes WeasyPrint
+    several times slower.  The peers get static files of the same design.
+    """
+    from kedu.exporters.pdf.fonts import _instantiate, family
+
+    fam = family(key)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "NotoSans" if key == "noto-sans" else "NotoSansArabic"
+    paths: dict[str, Path] = {}
+    for face_key, weight, style in (
+        ("regular", 400, "Regular"),
+        ("bold", 700, "Bold"),
+        ("italic", 400, "Italic"),
+        ("bold_italic", 700, "BoldItalic"),
+    ):
+        source = getattr(fam, face_key).source
+        target = folder / f"{stem}-{style}.ttf"
+        if not target.exists():
+            target.write_bytes(_instantiate(source, f"{stem}-{style}", weight))
+        paths[face_key] = target
+    return FontFiles(family="Noto Sans" if key == "noto-sans" else "Noto Sans Arabic", **paths)
+
+
+def html_document_default_font(content: Content) -> str:
+    """The page without ``@font-face``: WeasyPrint picks its own default sans font."""
+    page = html_document(content, FontFiles("", Path(), Path(), Path(), Path()))
+    page = re.sub(r"@font-face \{[^}]*\}\n", "", page)
+    return page.replace('"Bench Sans"', "sans-serif")
+
+
+# --- Typst ---------------------------------------------------------------------------------
+
+
+def _typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _typst_inline(runs: tuple[Run, ...]) -> str:
+    parts = []
+    for run in runs:
+        piece = _typst_string(run.text)
+        if run.italic:
+            piece = f"emph({piece})"
+        if run.bold:
+            piece = f"strong({piece})"
+        if run.href:
+            piece = f"link({_typst_string(run.href)}, {piece})"
+        parts.append(f"#{piece}")
+    return "".join(parts)
+
+
+_TYPST_LANG = {"zh-Hans": ('"zh"', '"CN"'), "zh-Hant": ('"zh"', '"TW"')}
+
+
+def typst_document(content: Content, font: str = "Noto Sans") -> str:
+    """``content`` as Typst markup: every text a string literal (no markup
+    injection), the same sizes as the reportlab baseline, a tagged document with
+    a title and language (Typst then writes PDF/UA-1)."""
+    lang, region = _TYPST_LANG.get(
+        content.language_tag, (_typst_string(content.language_tag.split("-")[0]), "none")
+    )
+    direction = "rtl" if content.direction == "rtl" else "ltr"
+    out = [
+        f"#set document(title: {_typst_string(content.title)})",
+        f'#set text(font: "{font}", size: 11pt, lang: {lang}, region: {region}, dir: {direction})',
+        "#set par(leading: 4pt, spacing: 6pt)",
+        '#set page(paper: "us-letter", margin: 1in, footer: context text(9pt)['
+        f"#{_typst_string(content.footer)} #h(1fr) "
+        "Page #counter(page).display() of #counter(page).final().first()])",
+        "#show heading.where(level: 1): set text(22pt)",
+        "#show heading.where(level: 2): set text(15pt)",
+        "#show heading.where(level: 3): set text(12pt)",
+    ]
+    in_list = False
+    for block in content.blocks:
+        text = _typst_inline(block.runs)
+        if block.kind == "item":
+            out.append(f"- #strong[{_typst_inline(block.term)}]: {text}")
+            in_list = True
+            continue
+        if in_list:
+            out.append("")
+            in_list = False
+        if block.kind == "title":
+            out.append(f"= {text}")
+        elif block.kind == "heading":
+            out.append(f"== {text}")
+        elif block.kind == "subheading":
+            out.append(f"=== {text}")
+        elif block.kind in ("box", "box_heading"):
+            out.append(f'#block(fill: rgb("#fff4d6"), inset: 6pt, width: 100%)[{text}]')
+        elif block.kind in ("small", "caption"):
+            out.append(f"#text(9.5pt)[{text}]")
+        elif block.kind == "subtitle":
+            out.append(f"#text(14pt)[{text}]")
+        elif block.kind == "summary":
+            out.append(f"#text(12pt)[{text}]")
+        else:
+            out.append(text)
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+# --- a standalone bare reportlab script, for whole-process comparisons -------------------------
+
+
+def bare_reportlab_script(content: Content, fonts: FontFiles, out: Path) -> str:
+    """Python source that builds the bare reportlab handout of ``content`` with
+    nothing but reportlab imported: the floor a one-document process can reach."""
+    import inspect
+    import json
+
+    blocks = [
+        {
+            "kind": b.kind,
+            "runs": [[r.text, r.bold, r.italic, r.href] for r in b.runs],
+            "term": [[r.text, r.bold, r.italic, r.href] for r in b.term],
+        }
+        for b in content.blocks
+    ]
+    data = {
+        "language_tag": content.language_tag,
+        "direction": content.direction,
+        "title": content.title,
+        "footer": content.footer,
+        "blocks": blocks,
+        "fonts": {k: str(v) for k, v in fonts.faces().items()},
+        "out": str(out),
+    }
+    functions = "\n\n".join(
+        inspect.getsource(f) for f in (_register_reportlab, _rl_markup, bare_reportlab_pdf)
+    )
+    functions = functions.replace("@cache\n", "")
+    return f'''"""Bare reportlab handout, generated by kedu's benchmarks (no kedu imported)."""
+import html, json
+from collections import namedtuple
+from io import BytesIO
+
+_RL_FAMILY = "BenchSans"
+Run = namedtuple("Run", "text bold italic href")
+Block = namedtuple("Block", "kind runs term")
+Content = namedtuple("Content", "language_tag direction title footer blocks")
+DATA = json.loads({json.dumps(json.dumps(data, ensure_ascii=False))})
+
+
+class FontFiles:
+    def __init__(self, faces):
+        self._faces = faces
+
+    def faces(self):
+        return self._faces
+
+
+{functions}
+
+
+if __name__ == "__main__":
+    blocks = tuple(
+        Block(b["kind"], tuple(Run(*r) for r in b["runs"]), tuple(Run(*r) for r in b["term"]))
+        for b in DATA["blocks"]
+    )
+    content = Content(
+        DATA["language_tag"], DATA["direction"], DATA["title"], DATA["footer"], blocks
+    )
+    pdf = bare_reportlab_pdf(content, FontFiles(DATA["fonts"]))
+    with open(DATA["out"], "wb") as handle:
+        handle.write(pdf)
+'''

@@ -108,7 +108,7 @@ def test_baseline_documents(content: Content) -> None:
 
 
 def test_in_process_rows_and_table(tiny: LocalizedArticle) -> None:
-    pdf = pdf_in_process(tiny, reps=1, warmup=0, weasyprint=False)
+    pdf = pdf_in_process(tiny, reps=1, warmup=0, weasyprint=False, typst=False)
     docx = docx_in_process(tiny, reps=1, warmup=0)
     rows = [*pdf.rows, *docx.rows, *size_rows(pdf.outputs, docx.outputs)]
     assert all(r.error is None for r in rows), [r.error for r in rows if r.error]
@@ -116,16 +116,73 @@ def test_in_process_rows_and_table(tiny: LocalizedArticle) -> None:
     assert all(data.startswith(b"%PDF") for data in pdf.outputs.values())
     assert {r.status for r in rows if r.target} <= {"PASS", "MISS"}
     table = render_table(rows)
-    assert "kedu / bare reportlab" in table and "kedu / bare python-docx" in table
+    assert "kedu new text / bare reportlab" in table and "kedu / bare python-docx" in table
     json.dumps([r.as_json() for r in rows])
 
 
 def test_weasyprint_piece(tiny: LocalizedArticle) -> None:
     pytest.importorskip("weasyprint")
-    part = pdf_in_process(tiny, reps=1, warmup=0, weasyprint=True)  # one WeasyPrint call
+    part = pdf_in_process(tiny, reps=1, warmup=0, weasyprint=True, typst=False)
     assert part.outputs["weasyprint"].startswith(b"%PDF")
+    assert part.outputs["weasyprint_default"].startswith(b"%PDF")  # its own font
     names = {r.name: r for r in part.rows}
-    assert names["WeasyPrint / kedu"].median is not None
+    assert names["WeasyPrint (static fonts) / kedu new text"].median is not None
+
+
+def test_typst_piece(content: Content, tmp_path: Path) -> None:
+    """Typst compiles the same text to a tagged PDF/UA-1 file (read back by poppler)."""
+    pytest.importorskip("typst")
+    import shutil
+    import subprocess
+
+    from benchmarks.content import static_font_files
+    from benchmarks.harness import typst_compilers
+
+    same, edited = typst_compilers(content, static_font_files(tmp_path / "fonts"), tmp_path)
+    first, second = same(), edited()
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF") and first != second
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    (tmp_path / "t.pdf").write_bytes(first)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tiny handout" in text and "Be careful." in text
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "t.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tagged:          yes" in info
+
+
+def test_bare_reportlab_script_runs_without_kedu(content: Content, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from benchmarks.content import bare_reportlab_script, static_font_files
+
+    script = tmp_path / "bare.py"
+    out = tmp_path / "bare.pdf"
+    script.write_text(
+        bare_reportlab_script(content, static_font_files(tmp_path / "fonts"), out),
+        encoding="utf-8",
+    )
+    check = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__'); "
+    check += "assert not [m for m in sys.modules if m.startswith(('kedu', 'pydantic'))]"
+    subprocess.run([sys.executable, "-c", check, str(script)], check=True, cwd=tmp_path)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_long_article_and_library_are_valid(tmp_path: Path) -> None:
+    from benchmarks.scale import long_article, make_library
+    from kedu.load import load_article
+    from tests.conftest import EXAMPLE, LOCALES
+
+    long = load_article(long_article(EXAMPLE, tmp_path, times=3))
+    assert len(long.sections) == 3 * len(load_article(EXAMPLE).sections)
+    articles = make_library(EXAMPLE, LOCALES, tmp_path, 2)
+    assert [load_article(a).id for a in articles] == ["ketamine-therapy-01", "ketamine-therapy-02"]
+    catalogs = tmp_path / "library" / "locales" / "ar" / "LC_MESSAGES"
+    assert (catalogs / "ketamine-therapy-02.po").exists()
 
 
 def test_pandoc_piece(content: Content) -> None:
