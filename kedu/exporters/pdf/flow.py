@@ -79,6 +79,11 @@ INK = "#1b1b1b"
 _LRI, _RLI, _PDI = "\u202a", "\u202b", "\u202c"
 
 
+def _no_space_after(ch: str) -> bool:
+    """Scripts written without spaces between words (Chinese, Japanese)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
 def _strong_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
@@ -120,6 +125,7 @@ class Text(Flowable):  # type: ignore[misc]
         self.spaceBefore = para.space_before
         self.spaceAfter = para.space_after
         self.group = group
+        self.ends_paragraph = True
         self._lines: list[Line] | None = list(lines) if lines is not None else None
         self._laid_width: float | None = None
 
@@ -168,6 +174,7 @@ class Text(Flowable):  # type: ignore[misc]
         rest = Text((), replace(self.para, space_before=0), self.node,
                     keep_with_next=self.keepWithNext, lines=lines[fit:])
         first._laid_width = rest._laid_width = availWidth
+        first.ends_paragraph = False
         return [first, rest]
 
     # drawing
@@ -195,6 +202,8 @@ class Text(Flowable):  # type: ignore[misc]
             else:
                 x = indent
             link = self._draw_line(seq, line.pieces, x, y, link)
+            if n < len(lines) - 1 or not self.ends_paragraph:
+                self._draw_line_end(seq, line, x, y)
         seq.close()
         if self.bullet and lines:
             self._draw_bullet(canv, marks, top if not stacked else self.height, descent)
@@ -228,6 +237,23 @@ class Text(Flowable):  # type: ignore[misc]
         self._record_links(seq, runs, link, pieces)
         draw_line(canv, runs, x, y, actual_text(pieces, direction, runs))
         return link
+
+    def _draw_line_end(self, seq: _Sequence, line: Line, x: float, y: float) -> None:
+        """The space the line broke at, drawn (blank) after its last word: readers
+        that follow the structure tree get "feel high", not "feelhigh".  Not
+        after a hyphen or between Chinese characters, where no space was."""
+        if not line.pieces:
+            return
+        style, text = line.pieces[-1]
+        last = text[-1:]
+        if not last or last == "-" or last.isspace() or _no_space_after(last):
+            return
+        # Set tiny, so the blank stays inside the margin after a full line.
+        tiny = replace(style, href=None, size=style.size / 20)
+        runs = layout_line([(tiny, " ")], self.para.direction)
+        width = sum(r[2] for r in runs)
+        end = x - width if self.para.direction == "rtl" else x + line.width
+        draw_line(seq.canv, runs, end, y)
 
     def _link_node(self, href: str | None,
                    current: tuple[str, Node] | None) -> tuple[str, Node] | None:

@@ -68,6 +68,7 @@ class Node:
     alt: str | None = None
     title: str | None = None
     kids: list[Node | _Content | _Annotation] = field(default_factory=list)
+    _drawn: bool | None = field(default=None, repr=False)
 
     def add(self, role: Role, *, lang: str | None = None, alt: str | None = None,
             title: str | None = None) -> Node:
@@ -89,7 +90,9 @@ class Node:
 
     def drawn(self) -> bool:
         """Whether anything of this element reached a page."""
-        return any(not isinstance(k, Node) or k.drawn() for k in self.kids)
+        if self._drawn is None:
+            self._drawn = any(not isinstance(k, Node) or k.drawn() for k in self.kids)
+        return self._drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,33 +204,38 @@ def finish(pdf: bytes, root: Node, marks: Marks, props: Properties) -> bytes:
             )
         annotations[number] = annots
 
+    roles: dict[str, Any] = {}
+    struct_elem, mcr, objr = Name.StructElem, Name.MCR, Name.OBJR
+
     def element(node: Node, parent: Any) -> Any | None:
+        # Few calls into pikepdf per element: they dominate this step's time.
         if not node.drawn():
             return None
-        elem = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role),
-                                            P=parent))
+        role = roles.get(node.role)
+        if role is None:
+            role = roles[node.role] = Name("/" + node.role)
+        fields: dict[str, Any] = {"Type": struct_elem, "S": role, "P": parent}
         if node.lang:
-            elem.Lang = String(node.lang)
+            fields["Lang"] = String(node.lang)
         if node.alt is not None:
-            elem.Alt = String(node.alt)
+            fields["Alt"] = String(node.alt)
         if node.title:
-            elem.T = String(node.title)
-        kids = Array()
-        first_page: int | None = None
+            fields["T"] = String(node.title)
+        first_page = next((k.page for k in node.kids if isinstance(k, _Content)), None)
+        if first_page is not None:
+            fields["Pg"] = page_refs[first_page]
+        elem = doc.make_indirect(Dictionary(**fields))
+        kids: list[Any] = []
         for kid in node.kids:
             if isinstance(kid, Node):
                 child = element(kid, elem)
                 if child is not None:
                     kids.append(child)
             elif isinstance(kid, _Content):
-                if first_page is None:
-                    first_page = kid.page
-                    elem.Pg = page_refs[kid.page]
                 if kid.page == first_page:
                     kids.append(kid.mcid)
                 else:
-                    kids.append(Dictionary(Type=Name.MCR, Pg=page_refs[kid.page],
-                                           MCID=kid.mcid))
+                    kids.append(Dictionary(Type=mcr, Pg=page_refs[kid.page], MCID=kid.mcid))
                 parents[kid.page][kid.mcid] = elem
             else:
                 annot = annotations[kid.page][kid.index]
@@ -235,9 +243,9 @@ def finish(pdf: bytes, root: Node, marks: Marks, props: Properties) -> bytes:
                 annot.Contents = String(description)
                 annot.StructParent = len(pages) + len(annotation_parents)
                 annotation_parents.append(elem)
-                kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page_refs[kid.page]))
+                kids.append(Dictionary(Type=objr, Obj=annot, Pg=page_refs[kid.page]))
         # One kid is written on its own (a heading's one MCID), not as an array.
-        elem.K = kids[0] if len(kids) == 1 else kids
+        elem.K = kids[0] if len(kids) == 1 else Array(kids)
         return elem
 
     top = element(root, struct_root)
@@ -267,8 +275,11 @@ def finish(pdf: bytes, root: Node, marks: Marks, props: Properties) -> bytes:
     _outline(doc, catalog, page_refs, marks.bookmarks)
 
     out = io.BytesIO()
+    # reportlab's streams are written through untouched (no decode/re-encode);
+    # the XMP names no PDF version, so qpdf need not parse it to fix one.
     doc.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             compress_streams=True)
+             compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             fix_metadata_version=False)
     return out.getvalue()
 
 
