@@ -248,11 +248,14 @@ class Text(Flowable):  # type: ignore[misc]
         last = text[-1:]
         if not last or last == "-" or last.isspace() or _no_space_after(last):
             return
-        # Set tiny, so the blank stays inside the margin after a full line.
-        tiny = replace(style, href=None, size=style.size / 20)
-        runs = layout_line([(tiny, " ")], self.para.direction)
+        # After a line that fills the column the blank moves back over the last
+        # letter's edge (it draws nothing), so it never reaches the margin.
+        runs = layout_line([(replace(style, href=None), " ")], self.para.direction)
         width = sum(r[2] for r in runs)
-        end = x - width if self.para.direction == "rtl" else x + line.width
+        if self.para.direction == "rtl":
+            end = max(x - width, 0.0)
+        else:
+            end = min(x + line.width, self.width - width)
         draw_line(seq.canv, runs, end, y)
 
     def _link_node(self, href: str | None,
