@@ -25,6 +25,7 @@ from benchmarks.harness import (
     Row,
     Target,
     docx_in_process,
+    html_in_process,
     markdown_for,
     pdf_in_process,
     ratio_row,
@@ -35,7 +36,7 @@ from benchmarks.harness import (
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
-PARTS = ("pdf", "docx", "process", "batch", "languages", "long", "library", "serve")
+PARTS = ("pdf", "docx", "html", "process", "batch", "languages", "long", "library", "serve")
 
 
 @dataclass(frozen=True)
@@ -479,6 +480,9 @@ def run(settings: Settings) -> tuple[list[Row], dict[str, Any]]:
             part = docx_in_process(doc, settings.reps, settings.warmup)
             rows += part.rows
             docx_out = part.outputs
+        if "html" in settings.parts:
+            _log(f"HTML in-process: {settings.reps} reps after {settings.warmup} warm-up")
+            rows += html_in_process(doc, settings.reps, settings.warmup).rows
         if "languages" in settings.parts:
             _log("every language, PDF in-process")
             rows += scale.languages_in_process(

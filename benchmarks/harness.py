@@ -44,6 +44,7 @@ __all__ = [
     "Row",
     "Target",
     "docx_in_process",
+    "html_in_process",
     "pandoc_docx",
     "pdf_in_process",
     "ratio_row",
@@ -432,6 +433,30 @@ def docx_in_process(doc: LocalizedArticle, reps: int, warmup: int) -> InProcess:
     ratio = ratio_row(group, "kedu / bare python-docx", kedu, bare, Target("<=", 1.0, "≤ 1.0x"))
     outputs = {k: v for k, v in run[2].items() if isinstance(v, bytes)}
     return InProcess([kedu, bare, ratio], outputs)
+
+
+def html_in_process(doc: LocalizedArticle, reps: int, warmup: int) -> InProcess:
+    """kedu's HTML exporter (document tree, escaping, inline CSS) vs a bare
+    string build of the same content (the page WeasyPrint renders)."""
+    from kedu.exporters import ExportOptions, get_exporter
+
+    group = "2 HTML in-process"
+    content = content_of(doc)
+    fonts = kedu_font_files()
+    options = ExportOptions()
+    run = time_interleaved(
+        {
+            "kedu": lambda: get_exporter("html").export(doc, options),
+            "bare": lambda: html_document(content, fonts).encode("utf-8"),
+        },
+        reps,
+        warmup,
+    )
+    kedu = _timed_row(group, "kedu HTML export (per document)", "kedu", run)
+    kedu.target = Target("<=", 0.010, "≤ 10 ms")
+    bare = _timed_row(group, "bare HTML string build", "bare", run)
+    outputs = {k: v for k, v in run[2].items() if isinstance(v, bytes)}
+    return InProcess([kedu, bare], outputs)
 
 
 def size_rows(pdf: dict[str, bytes], docx: dict[str, bytes]) -> list[Row]:

@@ -598,3 +598,35 @@ def test_libreoffice_renders_the_text(
     else:
         # pypdf may return RTL words in visual order; the letters must all be there.
         assert set(squash(plain_text(doc.article.title))) <= set(printed)
+
+
+def test_navigation_pane_and_alt_text_with_every_kind_of_block(tmp_path: Path) -> None:
+    """Outline = the sections' headings, nothing else (not a box heading, not
+    "Important"); every picture, logo included, describes itself."""
+    from tests.handouts import localized_every_block, png
+
+    doc = localized_every_block(tmp_path)
+    (tmp_path / "logo.png").write_bytes(png(40, 20))
+    data = get_exporter("docx").export(doc, ExportOptions(logo=tmp_path / "logo.png"))
+    document = docx.Document(io.BytesIO(data))
+    styles_with_outline = {
+        style.style_id for style in document.styles
+        if style.element.xpath("./w:pPr/w:outlineLvl")
+    }
+
+    def outline_level(paragraph: Paragraph) -> bool:
+        style = paragraph.style
+        while style is not None:
+            if style.style_id in styles_with_outline:
+                return True
+            style = style.base_style
+        return bool(paragraph._p.xpath("./w:pPr/w:outlineLvl"))
+
+    outline = [p.text for p in document.paragraphs if outline_level(p)]
+    assert outline == ["Before your visit", "Common side effects", "Questions", "Questions?"]
+    pictures = [*document.element.body.xpath(".//wp:docPr")]
+    for part in (document.sections[0].header, document.sections[0].first_page_header):
+        pictures += part._element.xpath(".//wp:docPr")
+    assert len(pictures) == 3  # the figure and the logo in both headers
+    assert all((p.get("descr") or "").strip() for p in pictures)
+    assert pictures[0].get("descr") == "An infusion chair beside a window"
