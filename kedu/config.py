@@ -46,21 +46,22 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     organization: Organization | None = Field(
-        None, description="Replaces the fields it sets in every article's organization."
+        default=None, description="Replaces the fields it sets in every article's organization."
     )
-    logo: Path | None = Field(None, description="Logo image printed in the handout header.")
+    logo: Path | None = Field(default=None, description="Logo image printed in the handout header.")
     disclaimer: InlineText | None = Field(
-        None, description="Replaces every article's disclaimer (extract catalogs again after)."
+        default=None,
+        description="Replaces every article's disclaimer (extract catalogs again after)."
     )
-    paper: Paper = Field("letter", description="Default paper size: letter or a4.")
+    paper: Paper = Field(default="letter", description="Default paper size: letter or a4.")
     locales_dir: Path | None = Field(
-        None, description="Locales directory (default: nearest locales/)."
+        default=None, description="Locales directory (default: nearest locales/)."
     )
     output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
     serve: ServeSettings = Field(
         default_factory=ServeSettings, description="Settings of `kedu serve`."
     )
-    source: Path | None = Field(None, description="The file the settings came from.")
+    source: Path | None = Field(default=None, description="The file the settings came from.")
 
     @field_validator("paper", mode="before")
     @classmethod

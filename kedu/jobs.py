@@ -93,6 +93,21 @@ class ExportJob(BaseModel):
             problem: str | None = None,
         ) -> None: ...
 
+    def __repr__(self) -> str:
+        # Concise: the article is named, not dumped (print() of a batch stays readable).
+        flags = [
+            name
+            for name in ("allow_partial", "require_reviewed", "bilingual")
+            if getattr(self, name)
+        ]
+        extra = "".join(f", {name}=True" for name in flags)
+        return (
+            f"ExportJob(article={self.article.id!r}, locale={self.locale!r}, "
+            f"format={self.format!r}{extra})"
+        )
+
+    __str__ = __repr__
+
     @property
     def label(self) -> str:
         """'ketamine-therapy es pdf' for progress lines and reports."""
@@ -152,6 +167,19 @@ class JobResult(BaseModel):
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def __repr__(self) -> str:
+        # The document's bytes and the whole article stay out of the repr.
+        if not self.ok:
+            return f"JobResult({self.job.label!r}, failed: {self.error})"
+        size = len(self.data) if self.data is not None else 0
+        draft = ", draft" if self.draft else ""
+        return (
+            f"JobResult({self.job.label!r}, ok: {self.filename}, {size:,} bytes, "
+            f"{self.seconds:.2f} s{draft})"
+        )
+
+    __str__ = __repr__
 
 
 def output_name(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -54,7 +55,10 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark
+            None,
+            None,
+            f"{node.value!r} is not a valid date ({exc}); write it as YYYY-MM-DD",
+            node.start_mark,
         ) from None
 
 
@@ -65,7 +69,7 @@ _StrictLoader.add_constructor(
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def load_article(path: str | Path) -> Article:
+def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and validate the article at ``path`` (``.yaml``, ``.yml`` or ``.json``).
 
     Raises :class:`~kedu.errors.ArticleError` (or a subclass) with a one-line message.
@@ -252,6 +256,8 @@ def _describe(error: Any, loc: list[int | str], known_fields: tuple[str, ...]) -
             f"{error.get('input')!r} is not a valid id: use lowercase letters, digits "
             "and single hyphens (e.g. 'side-effects')"
         )
+    if kind.startswith(("date_", "datetime_")):
+        return f"{error.get('input')!r} is not a date; write it as YYYY-MM-DD (e.g. 2026-10-15)"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):

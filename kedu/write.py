@@ -19,7 +19,7 @@ __all__ = ["TEMP_SUFFIX", "write_atomic"]
 TEMP_SUFFIX = ".tmp"
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically and return the path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ names the file, not its directory).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,7 +144,9 @@ def import_text(
     return ImportResult(article, yaml_text, fmt, list(result.inferred), warnings)
 
 
-def import_article(path: str | Path, *, article_id: str | None = None) -> ImportResult:
+def import_article(
+    path: str | os.PathLike[str], *, article_id: str | None = None
+) -> ImportResult:
     """Import the blog post at ``path`` (``.md``, ``.html`` or ``.txt``).
 
     Raises :class:`~kedu.errors.ImportArticleError` naming the file when it is

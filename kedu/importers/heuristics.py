@@ -195,10 +195,12 @@ def split_term(item: Runs) -> tuple[Runs, Runs] | None:
     return tuple(Run(r.text, False, r.italic, r.href) for r in term_runs), description
 
 
+# Negations ("no", "not") are never dropped: "No scrubbing" must not become
+# ``scrubbing``, an id that says the opposite of its text.
 _STOP_WORDS = frozenset(
     """a about after all also am an and any are as at be because been before being but by can
     could did do does doing during each for from get gets getting go had has have having here
-    how i if in into is it its just know let like make me more most much my need needs no not
+    how i if in into is it its just know let like make me more most much my need needs
     now of on once only or other our out over own really should so some such than that the
     their them then there these they this those through to too up us very was we well were what
     when where which while who whom why will with would you your yours""".split()  # noqa: SIM905

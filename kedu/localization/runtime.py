@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +39,8 @@ def source_checksum(article: Article) -> str:
 
 
 def resolve_store(
-    catalogs: str | Path | CatalogStore | None, base_dir: Path | None = None
+    catalogs: str | os.PathLike[str] | CatalogStore | None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> CatalogStore | None:
     """The catalog store to use: the one given, ``$KEDU_LOCALES_DIR``, or the nearest
     ``locales/`` folder at or above the article's folder (else the working directory)."""
@@ -46,14 +48,15 @@ def resolve_store(
         return catalogs
     if catalogs is not None:
         return CatalogStore(Path(catalogs))
-    found = environ_locales_dir() or find_locales_dir(base_dir) or find_locales_dir(Path.cwd())
+    base = Path(base_dir) if base_dir is not None else None
+    found = environ_locales_dir() or find_locales_dir(base) or find_locales_dir(Path.cwd())
     return CatalogStore(found) if found else None
 
 
 def available_locales(
     article: Article,
-    catalogs: str | Path | CatalogStore | None = None,
-    base_dir: Path | None = None,
+    catalogs: str | os.PathLike[str] | CatalogStore | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> list[str]:
     """The source language followed by every locale with a catalog for ``article``."""
     store = resolve_store(catalogs, base_dir)
@@ -66,9 +69,9 @@ def localize(
     article: Article,
     locale: str,
     *,
-    catalogs: str | Path | CatalogStore | None = None,
+    catalogs: str | os.PathLike[str] | CatalogStore | None = None,
     allow_partial: bool = False,
-    base_dir: Path | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> LocalizedArticle:
     """Return ``article`` with every text in ``locale``.
 
@@ -127,7 +130,7 @@ def localize(
             label_fallbacks=label_fallbacks,
         ),
         source_checksum=checksum,
-        base_dir=base_dir,
+        base_dir=Path(base_dir) if base_dir is not None else None,
     )
 
 

@@ -111,19 +111,25 @@ class _Model(BaseModel):
 class Organization(_Model):
     """Who publishes the handout; every field is optional."""
 
-    name: PlainText | None = Field(None, description="Organization name, printed on every page.")
-    phone: PlainText | None = Field(None, description="Phone number as patients should dial it.")
-    website: WebUrl | None = Field(None, description="Public website (http or https).")
-    email: PlainText | None = Field(None, description="Contact e-mail address.")
-    address: PlainText | None = Field(None, description="Postal address, one line.")
+    name: PlainText | None = Field(
+        default=None, description="Organization name, printed on every page."
+    )
+    phone: PlainText | None = Field(
+        default=None, description="Phone number as patients should dial it."
+    )
+    website: WebUrl | None = Field(default=None, description="Public website (http or https).")
+    email: PlainText | None = Field(default=None, description="Contact e-mail address.")
+    address: PlainText | None = Field(default=None, description="Postal address, one line.")
 
 
 class ImageCredit(_Model):
     """Credit for a photo used with the article (metadata; not printed as body text)."""
 
     author: PlainText = Field(description="Photographer or creator.")
-    source: PlainText | None = Field(None, description="Where the image comes from, e.g. Pexels.")
-    url: WebUrl | None = Field(None, description="Link to the original image.")
+    source: PlainText | None = Field(
+        default=None, description="Where the image comes from, e.g. Pexels."
+    )
+    url: WebUrl | None = Field(default=None, description="Link to the original image.")
 
 
 class _Section(_Model):
@@ -151,9 +157,9 @@ class ListSection(_Section):
 
     type: Literal["list"] = Field(description="Section kind.")
     heading: InlineText = Field(description="Section heading.")
-    intro: InlineText | None = Field(None, description="Paragraph before the items.")
+    intro: InlineText | None = Field(default=None, description="Paragraph before the items.")
     items: list[ListItem] = Field(min_length=1, description="The items, in order.")
-    outro: InlineText | None = Field(None, description="Paragraph after the items.")
+    outro: InlineText | None = Field(default=None, description="Paragraph after the items.")
 
 
 class FaqEntry(_Model):
@@ -177,9 +183,9 @@ class CalloutSection(_Section):
 
     type: Literal["callout"] = Field(description="Section kind.")
     kind: Literal["note", "warning", "tip"] = Field(
-        "note", description="How strongly the box stands out: note, warning or tip."
+        default="note", description="How strongly the box stands out: note, warning or tip."
     )
-    heading: InlineText | None = Field(None, description="Optional heading inside the box.")
+    heading: InlineText | None = Field(default=None, description="Optional heading inside the box.")
     text: InlineText = Field(description="The message of the box.")
 
 
@@ -189,8 +195,12 @@ class ImageSection(_Section):
     type: Literal["image"] = Field(description="Section kind.")
     src: PlainText = Field(description="Image file path, relative to the article file.")
     alt: PlainText = Field(description="What the picture shows, for screen readers (required).")
-    caption: InlineText | None = Field(None, description="Caption printed under the picture.")
-    credit: PlainText | None = Field(None, description="Photographer or source, printed small.")
+    caption: InlineText | None = Field(
+        default=None, description="Caption printed under the picture."
+    )
+    credit: PlainText | None = Field(
+        default=None, description="Photographer or source, printed small."
+    )
 
 
 class CallToActionSection(_Section):
@@ -221,7 +231,9 @@ class TextSegment(BaseModel):
     field: str = Field(description="Python-style field path, e.g. 'sections[3].items[2].term'.")
     text: str = Field(description="The source text, inline markup included.")
     role: str = Field(description="What the text is, for translators (e.g. 'FAQ question').")
-    section_heading: str | None = Field(None, description="Heading of the enclosing section.")
+    section_heading: str | None = Field(
+        default=None, description="Heading of the enclosing section."
+    )
 
 
 class Article(_Model):
@@ -235,10 +247,12 @@ class Article(_Model):
 
     id: Slug = Field(description="Article id; names catalogs and output files.")
     title: InlineText = Field(description="Title printed at the top of the handout.")
-    subtitle: InlineText | None = Field(None, description="Optional line under the title.")
-    summary: InlineText | None = Field(None, description="One-paragraph summary under the title.")
+    subtitle: InlineText | None = Field(default=None, description="Optional line under the title.")
+    summary: InlineText | None = Field(
+        default=None, description="One-paragraph summary under the title."
+    )
     language: str = Field(
-        "en",
+        default="en",
         pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$",
         description="Source language as a BCP 47 tag (e.g. en, es, zh-Hans).",
     )
@@ -246,19 +260,31 @@ class Article(_Model):
         default_factory=Organization, description="Publisher and contact details."
     )
     review_date: date | None = Field(
-        None, description="When a clinician last reviewed the content (YYYY-MM-DD)."
+        default=None, description="When a clinician last reviewed the content (YYYY-MM-DD)."
     )
     keywords: list[PlainText] = Field(
         default_factory=list, description="Search keywords; metadata only, never printed."
     )
-    canonical_url: WebUrl | None = Field(None, description="Where the article lives online.")
+    canonical_url: WebUrl | None = Field(
+        default=None, description="Where the article lives online."
+    )
     disclaimer: InlineText | None = Field(
-        None, description="Medical disclaimer; kedu's translated default is used when absent."
+        default=None,
+        description="Medical disclaimer; kedu's translated default is used when absent."
     )
     image_credits: list[ImageCredit] = Field(
         default_factory=list, description="Credits for photos used with the article."
     )
     sections: list[Section] = Field(min_length=1, description="The body, in reading order.")
+
+    def __repr__(self) -> str:
+        # An article is long: name it and count its parts instead of dumping it.
+        return (
+            f"Article(id={self.id!r}, title={self.title!r}, language={self.language!r}, "
+            f"{len(self.sections)} sections)"
+        )
+
+    __str__ = __repr__
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Article:

@@ -27,7 +27,8 @@ class Labels(_Frozen):
 
     page_of: str = Field(description="Footer page counter with {page} and {pages} placeholders.")
     last_reviewed: str | None = Field(
-        None, description="'Last reviewed: <date>' with the date already formatted, or None."
+        default=None,
+        description="'Last reviewed: <date>' with the date already formatted, or None."
     )
     photo_credit: str = Field(description="Image credit line with a {credit} placeholder.")
     call_us: str = Field(description="Label before the phone number.")
@@ -59,9 +60,11 @@ class ReviewStatus(_Frozen):
     state: Literal["source", "reviewed", "draft"] = Field(
         description="'source' for the original language, 'reviewed', or 'draft' (unreviewed)."
     )
-    reviewed_by: str | None = Field(None, description="Reviewer named in the catalog header.")
-    review_date: date | None = Field(None, description="Date of the recorded review.")
-    reason: str | None = Field(None, description="Why a catalog counts as a draft.")
+    reviewed_by: str | None = Field(
+        default=None, description="Reviewer named in the catalog header."
+    )
+    review_date: date | None = Field(default=None, description="Date of the recorded review.")
+    reason: str | None = Field(default=None, description="Why a catalog counts as a draft.")
 
     @property
     def is_draft(self) -> bool:
@@ -73,7 +76,7 @@ class LocalizationReport(_Frozen):
 
     locale: str = Field(description="The locale that was requested, as normalized.")
     catalog_locale: str | None = Field(
-        None, description="The catalog actually used (e.g. 'es' for a request of 'es_MX')."
+        default=None, description="The catalog actually used (e.g. 'es' for a request of 'es_MX')."
     )
     fallbacks: list[str] = Field(
         default_factory=list,
@@ -96,8 +99,16 @@ class LocalizedArticle(_Frozen):
     report: LocalizationReport = Field(description="Fallbacks used while localizing.")
     source_checksum: str = Field(description="sha256 of the source article, 'sha256:<hex>'.")
     base_dir: Path | None = Field(
-        None, description="Folder of the article file; image paths are relative to it."
+        default=None, description="Folder of the article file; image paths are relative to it."
     )
+
+    def __repr__(self) -> str:
+        return (
+            f"LocalizedArticle({self.article.id!r}, locale={self.locale!r}, "
+            f"direction={self.direction!r}, review={self.review.state!r})"
+        )
+
+    __str__ = __repr__
 
     @property
     def disclaimer(self) -> str:
