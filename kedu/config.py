@@ -26,17 +26,17 @@ class ServeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     show_drafts: bool = Field(
-        False,
+        default=False,
         description="List unreviewed (draft) translations in the library; their handouts "
         "always carry the draft notice.",
     )
     articles: list[str] | None = Field(
-        None,
+        default=None,
         description="Glob patterns of article files, relative to the config file "
         "(default: every article YAML/JSON under the project folder).",
     )
     token: str | None = Field(
-        None, min_length=16, description="Shared secret required by every request."
+        default=None, min_length=16, description="Shared secret required by every request."
     )
 
 
@@ -57,7 +57,7 @@ class Config(BaseModel):
     locales_dir: Path | None = Field(
         default=None, description="Locales directory (default: nearest locales/)."
     )
-    output_dir: Path = Field(Path("out"), description="Where `kedu export` writes files.")
+    output_dir: Path = Field(default=Path("out"), description="Where `kedu export` writes files.")
     serve: ServeSettings = Field(
         default_factory=ServeSettings, description="Settings of `kedu serve`."
     )

@@ -92,9 +92,16 @@ class CatalogError(KeduError):
 class MissingTranslationError(KeduError):
     """A catalog lacks translations (or has only fuzzy ones) for some messages."""
 
-    def __init__(self, message: str, *, missing: list[str], path: str | Path | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: list[str],
+        path: str | Path | None = None,
+        line: int | None = None,
+    ):
         self.missing = missing
-        super().__init__(message, path=path)
+        super().__init__(message, path=path, line=line)
 
 
 class ReviewRequiredError(KeduError):

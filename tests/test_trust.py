@@ -155,7 +155,11 @@ def test_new_language_needs_its_labels(project: Path, capsys: pytest.CaptureFixt
         "tip": "Conseil",
         "disclaimer_heading": "Important",
         "default_disclaimer": "Ce document ne remplace pas l'avis de votre médecin. "
-        "En cas d'urgence, appelez le 911.",
+        "En cas d'urgence, appelez le {emergency}.",
+        "crisis_line": "En cas de crise de santé mentale, appelez le {crisis_line}.",
+        "date_format": "long",
+        "month_names": "janvier, février, mars, avril, mai, juin, juillet, août, septembre, "
+        "octobre, novembre, décembre",
         "draft_notice": "Traduction provisoire, non relue par un traducteur médical qualifié",
     }
     for message in labels:

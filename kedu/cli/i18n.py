@@ -91,7 +91,28 @@ def init_command(
             store, KEDU_DOMAIN, lang, translator=translator, force=force, templates=BUILTIN_STORE
         )
         click.echo(f"{path}: created")
+    else:
+        _note_missing_labels(store, lang)
     return 0
+
+
+def _note_missing_labels(store: CatalogStore, lang: str) -> None:
+    """Say at once when kedu's own printed words have no translation for ``lang``:
+    otherwise the translator learns it only when the first export fails."""
+    from kedu.localization.locales import negotiate, normalize
+
+    name = normalize(lang)
+    if name.split("_")[0] == "en":
+        return
+    if any(negotiate(name, s.locales(KEDU_DOMAIN)) for s in (store, BUILTIN_STORE)):
+        return
+    click.echo(
+        f"kedu: note: kedu's printed labels (page numbers, the disclaimer, ...) have no "
+        f"{name} translation yet, and handouts cannot print without them: run "
+        f"`kedu i18n init --labels --lang {name}` (or add --labels to this command) and "
+        f"translate {store.po_path(name, KEDU_DOMAIN)} too",
+        err=True,
+    )
 
 
 @i18n_group.command("update")
@@ -251,10 +272,37 @@ def review_command(
             f"no article catalog for {lang!r} in {store.root}; available locales: "
             f"{', '.join(store.locales()) or '(none)'}"
         )
-    for domain in domains:
-        path = record_review(store, domain, lang, reviewer, day)
+    paths = [record_review(store, domain, lang, reviewer, day) for domain in domains]
+    labels = _review_labels(store, lang, reviewer, day)
+    for path in [*paths, *([labels] if labels else [])]:
         click.echo(f"{path}: reviewed by {reviewer} on {day.isoformat()}")
     return 0
+
+
+def _review_labels(store: CatalogStore, lang: str, reviewer: str, day: date) -> Path | None:
+    """Review kedu's printed labels for ``lang`` along with the articles: they print on
+    every handout (the disclaimer, the draft notice), so the review covers them too.
+
+    kedu's own label catalog lives inside the installed package; the reviewed copy
+    goes into the project's locales folder, where kedu looks first.
+    """
+    from kedu.localization.locales import negotiate, normalize
+    from kedu.localization.workflow import record_review
+    from kedu.write import write_atomic
+
+    name = normalize(lang)
+    if name.split("_")[0] == "en":
+        return None  # English labels are kedu's source text
+    if negotiate(name, store.locales(KEDU_DOMAIN)) is None:
+        builtin = negotiate(name, BUILTIN_STORE.locales(KEDU_DOMAIN))
+        if builtin is None:
+            raise LocaleError(
+                f"kedu's printed labels have no {name} catalog to review; start one with "
+                f"`kedu i18n init --labels --lang {name}` and translate it"
+            )
+        source = BUILTIN_STORE.po_path(builtin, KEDU_DOMAIN)
+        write_atomic(store.po_path(builtin, KEDU_DOMAIN), source.read_bytes())
+    return record_review(store, KEDU_DOMAIN, name, reviewer, day)
 
 
 @i18n_group.command("readability")

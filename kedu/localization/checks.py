@@ -153,6 +153,8 @@ def check_message(
     if not any(strings):
         problems.append(("warning", "untranslated", "not translated yet"))
         return problems
+    if message.context in _DATE_LABELS:
+        return problems + _check_date_label(message.context, strings[0])
     for index, text in enumerate(strings):
         if not text:
             problems.append(("warning", "untranslated", f"plural form {index} is not translated"))
@@ -163,6 +165,33 @@ def check_message(
             found = [(sev, code, f"plural form {index}: {msg}") for sev, code, msg in found]
         problems += found
     return problems
+
+
+# kedu's date labels are not text to compare with the English: a CLDR date
+# pattern and month names ("tháng 11" rightly has a number the English lacks).
+_DATE_LABELS = frozenset({"date_format", "month_names"})
+
+
+def _check_date_label(context: str | None, text: str) -> list[_Problem]:
+    if context == "month_names":
+        names = [name.strip() for name in re.split("[,،、]", text)]
+        if len(names) != 12 or not all(names):
+            return [("error", "months", f"needs 12 month names separated by commas, not "
+                     f"{len(names)}")]
+        return []
+    from datetime import date
+
+    from babel.dates import format_date
+
+    if text.strip() == "long":
+        return []
+    try:
+        format_date(date(2026, 11, 1), format=text.strip(), locale="en")
+    except (ValueError, KeyError, AttributeError) as exc:
+        return [("error", "date", f"{text!r} is not a CLDR date pattern ({exc})")]
+    if "d" not in text or "y" not in text or "M" not in text:
+        return [("error", "date", f"{text!r} lacks the day (d), month (M) or year (y)")]
+    return []
 
 
 # --- comparing a translation with its source --------------------------------------------------

@@ -45,12 +45,21 @@ def direction(locale: str) -> Direction:
 
 @cache
 def display_name(locale: str) -> str:
-    """The locale's name in its own language ('español', 'العربية')."""
+    """The locale's name in its own language, as it starts a label ('Español',
+    'Русский', 'العربية').
+
+    CLDR gives names in their running-text form ('español'); every language that
+    has capital letters starts a label with one (CLDR's contextTransforms, which
+    Babel does not ship, say so for the stand-alone use), and for scripts without
+    case ``upper()`` changes nothing.
+    """
     try:
         name = Locale.parse(locale).get_display_name(locale)
     except (UnknownLocaleError, ValueError):
         return locale
-    return name or locale
+    if not name:
+        return locale
+    return name[:1].upper() + name[1:]
 
 
 def _fallback_chain(locale: str) -> list[str]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
 from pydantic import ValidationError
 
-from kedu.errors import CatalogError, LocaleError, MissingTranslationError
+from kedu.errors import CatalogError, KeduError, LocaleError, MissingTranslationError
 from kedu.localization import locales as loc
 from kedu.localization.catalogs import (
     BUILTIN_STORE,
@@ -23,7 +25,7 @@ from kedu.localization.catalogs import (
     find_locales_dir,
     read_catalog,
 )
-from kedu.localization.labels import LABEL_SOURCES
+from kedu.localization.labels import DEFAULT_DATE_FORMAT, LABEL_SOURCES, OPTIONAL_LABELS
 from kedu.localization.review import review_status
 from kedu.models.article import Article
 from kedu.models.localized import Labels, LocalizationReport, LocalizedArticle, ReviewStatus
@@ -97,6 +99,7 @@ def localize(
             f"available locales: {', '.join(available)}"
         )
     fallbacks: list[str] = []
+    gaps: list[_Gap] = []
     if chosen == source_locale:
         localized = article
         review = ReviewStatus(state="source")
@@ -105,10 +108,23 @@ def localize(
         po_path = store.po_path(chosen, article.id)
         catalog = read_catalog(po_path, chosen)
         wanted = {segment.path: segment.text for segment in article.segments()}
-        texts, fallbacks = _translate(wanted, po_path, chosen, allow_partial)
+        texts, gap = _translate(wanted, po_path, chosen)
+        if gap.messages:
+            gaps.append(gap)
+            fallbacks = gap.messages
         localized = _with_texts(article, texts, po_path)
+        if localized.keywords:
+            # Keywords are not translated (catalogs hold printed text only): English
+            # search words would be wrong metadata in a translated document.
+            localized = localized.model_copy(update={"keywords": []})
         review = review_status(catalog)
-    labels, label_fallbacks = _labels(chosen, source_locale, store, article, allow_partial)
+    labels, label_gap, label_catalogs = _labels(chosen, store, localized)
+    if label_gap is not None and label_gap.messages:
+        gaps.append(label_gap)
+    if gaps and not allow_partial:
+        raise _missing_error(gaps, chosen)
+    label_fallbacks = label_gap.messages if label_gap is not None else []
+    localized = _fill_organization(localized)
     if fallbacks or label_fallbacks:
         review = ReviewStatus(
             state="draft",
@@ -116,6 +132,8 @@ def localize(
             review_date=review.review_date,
             reason=_fallback_reason(len(fallbacks), len(label_fallbacks)),
         )
+    elif review.state != "draft":
+        review = _with_label_reviews(review, label_catalogs, chosen)
     return LocalizedArticle(
         article=localized,
         locale=chosen,
@@ -172,28 +190,76 @@ def _entries_cached(
     return table
 
 
+@dataclass
+class _Gap:
+    """Messages of one catalog that cannot be printed: missing, fuzzy or broken."""
+
+    path: Path
+    order: list[str]
+    exists: bool = True
+    labels: bool = False
+    missing: list[str] = field(default_factory=list)
+    fuzzy: list[tuple[str, int | None]] = field(default_factory=list)
+    broken: list[tuple[str, _Entry]] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        """Every context that cannot be printed, in reading order."""
+        bad = {*self.missing, *(c for c, _ in self.fuzzy), *(c for c, _ in self.broken)}
+        return [context for context in self.order if context in bad]
+
+    def keep(self, contexts: set[str]) -> _Gap:
+        """The same gap, limited to ``contexts`` (broken ones are always kept)."""
+        return _Gap(
+            self.path,
+            [c for c in self.order if c in contexts or c in {b for b, _ in self.broken}],
+            self.exists,
+            self.labels,
+            [c for c in self.missing if c in contexts],
+            [f for f in self.fuzzy if f[0] in contexts],
+            self.broken,
+        )
+
+
 def _translate(
-    wanted: dict[str, str], po_path: Path, locale: str, allow_partial: bool
-) -> tuple[dict[str, str], list[str]]:
-    """({context: translation}, [contexts left in the source language]) for ``wanted``."""
+    wanted: dict[str, str], po_path: Path, locale: str, *, labels: bool = False
+) -> tuple[dict[str, str], _Gap]:
+    """({context: translation}, what cannot be printed) for ``wanted``."""
     table = _entries(po_path, locale)
+    fuzzy = _fuzzy_lines(po_path, locale)
     texts: dict[str, str] = {}
-    missing: list[str] = []
-    broken: list[tuple[str, _Entry]] = []
+    gap = _Gap(po_path, order=list(wanted), labels=labels)
     for context, source in wanted.items():
         entry = table.get(context, {}).get(source)
         if entry is None:
-            missing.append(context)
+            line = fuzzy.get((context, source))
+            if line is not None:
+                gap.fuzzy.append((context, line))
+            else:
+                gap.missing.append(context)
         elif entry.problem is not None:
-            broken.append((context, entry))
+            gap.broken.append((context, entry))
         else:
             texts[context] = entry.text
-    if broken and not allow_partial:
-        raise _broken_error(broken, po_path)
-    if missing and not allow_partial:
-        raise _missing_error(missing, len(wanted), po_path)
-    fallbacks = [c for c in wanted if c in set(missing) | {c for c, _ in broken}]
-    return texts, fallbacks
+    return texts, gap
+
+
+def _fuzzy_lines(path: Path, locale: str) -> dict[tuple[str | None, str], int | None]:
+    stat = path.stat()
+    return _fuzzy_cached(str(path), stat.st_mtime_ns, stat.st_size, locale)
+
+
+@lru_cache(maxsize=64)
+def _fuzzy_cached(
+    path: str, _mtime: int, _size: int, locale: str
+) -> dict[tuple[str | None, str], int | None]:
+    """{(context, source): line} of every fuzzy message: stale translations kedu refuses."""
+    catalog = read_catalog(Path(path), locale)
+    return {
+        (m.context, m.id): m.lineno
+        for m in catalog
+        if m.id and m.fuzzy and isinstance(m.id, str) and m.string
+    }
 
 
 def _broken_error(broken: list[tuple[str, _Entry]], po_path: Path) -> CatalogError:
@@ -226,15 +292,49 @@ def _fallback_reason(messages: int, labels: int) -> str:
     return f"{' and '.join(parts)} printed in the source language (--allow-partial)"
 
 
-def _missing_error(missing: list[str], total: int, path: Path) -> MissingTranslationError:
-    shown = ", ".join(missing[:_SHOWN_MISSING])
-    more = f" and {len(missing) - _SHOWN_MISSING} more" if len(missing) > _SHOWN_MISSING else ""
+def _missing_error(gaps: list[_Gap], locale: str) -> KeduError:
+    """One error for everything that keeps a handout from printing, in every catalog:
+    a translator learns all that is left at once, not one catalog after another."""
+    for gap in gaps:
+        if gap.broken:
+            return _broken_error(gap.broken, gap.path)
+    parts = []
+    for gap in gaps:
+        what = "kedu's printed labels" if gap.labels else "messages"
+        if not gap.exists:
+            parts.append(
+                f"{what} have no {locale} catalog ({gap.path}): start it with "
+                f"`kedu i18n init --labels --lang {locale}` and translate it"
+            )
+            continue
+        bad = gap.messages
+        shown = ", ".join(bad[:_SHOWN_MISSING])
+        more = f" and {len(bad) - _SHOWN_MISSING} more" if len(bad) > _SHOWN_MISSING else ""
+        detail = []
+        if gap.missing:
+            detail.append(f"{len(gap.missing)} untranslated")
+        if gap.fuzzy:
+            context, line = gap.fuzzy[0]
+            at = f" at line {line}" if line else ""
+            detail.append(
+                f"{len(gap.fuzzy)} fuzzy (the source changed; first: [{context}]{at})"
+            )
+        where = "" if gap is gaps[0] else f" in {gap.path}"
+        parts.append(
+            f"{len(bad)} of {len(gap.order)} {what}{where} cannot be printed "
+            f"({', '.join(detail)}): {shown}{more}"
+        )
+    first = gaps[0]
+    line = first.fuzzy[0][1] if first.fuzzy and not first.missing else None
+    missing = [context for gap in gaps for context in gap.messages]
+    if not first.exists:
+        missing = missing or list(LABEL_SOURCES)
     return MissingTranslationError(
-        f"{len(missing)} of {total} messages have no usable translation (missing or fuzzy): "
-        f"{shown}{more}; use --allow-partial to print them in the source language, "
+        "; ".join(parts) + "; use --allow-partial to print them in the source language, "
         "or run `kedu i18n stats`",
         missing=missing,
-        path=path,
+        path=first.path if first.exists else None,
+        line=line,
     )
 
 
@@ -248,50 +348,48 @@ def _label_catalog_paths(locale: str, store: CatalogStore | None) -> Iterable[Pa
 
 
 def _labels(
-    locale: str,
-    source_locale: str,
-    store: CatalogStore | None,
-    article: Article,
-    allow_partial: bool,
-) -> tuple[Labels, list[str]]:
+    locale: str, store: CatalogStore | None, article: Article
+) -> tuple[Labels, _Gap | None, list[Path]]:
+    """kedu's labels in ``locale``, what is missing of them, and the catalogs used.
+
+    A project's own kedu.po comes first: a broken label there is an error, never
+    silently replaced by kedu's built-in translation; labels it lacks come from
+    kedu's catalog.
+    """
     texts = dict(LABEL_SOURCES)
-    fallbacks: list[str] = []
+    translated: set[str] = set()
+    gap: _Gap | None = None
+    used: list[Path] = []
     if loc.normalize(locale).split("_")[0] != "en":
+        required = [key for key in LABEL_SOURCES if key not in OPTIONAL_LABELS]
         paths = list(_label_catalog_paths(locale, store))
-        if not paths and not allow_partial:
-            project = store.root if store else Path(LOCALES_DIRNAME)
-            raise MissingTranslationError(
-                f"kedu's printed labels (\"Page X of Y\", ...) have no {locale} translation; "
-                f"create {CatalogStore(project).po_path(locale, KEDU_DOMAIN)} with "
-                f"`kedu i18n init --labels --lang {locale}` and translate it, "
-                "or use --allow-partial to print them in English",
-                missing=list(LABEL_SOURCES),
+        if not paths:
+            project = CatalogStore(store.root if store else Path(LOCALES_DIRNAME))
+            gap = _Gap(
+                project.po_path(locale, KEDU_DOMAIN), required, exists=False, labels=True,
+                missing=list(required),
             )
-        if paths and not allow_partial:
-            # A project's own kedu.po wins: a broken label there is an error, never
-            # silently replaced by kedu's built-in translation.
-            table = _entries(paths[0], locale)
-            broken = [
-                (key, entry)
-                for key, source in LABEL_SOURCES.items()
-                if (entry := table.get(key, {}).get(source)) is not None and entry.problem
-            ]
-            if broken:
-                raise _broken_error(broken, paths[0])
         remaining = dict(LABEL_SOURCES)
         for path in paths:
-            wanted = {key: source for key, source in remaining.items()}
-            found, _left = _translate(wanted, path, locale, allow_partial=True)
+            found, found_gap = _translate(remaining, path, locale, labels=True)
+            if gap is None:
+                gap = found_gap  # problems are named in the catalog that should have them
             for key, text in found.items():
                 texts[key] = text
+                translated.add(key)
                 remaining.pop(key)
-        fallbacks = list(remaining)
-        if fallbacks and not allow_partial:
-            # Name the problem in the catalog that should have had the labels.
-            _translate(dict(remaining), paths[0], locale, allow_partial=False)
+            if found:
+                used.append(path)
+        if gap is not None and gap.exists:
+            gap = gap.keep({key for key in remaining if key not in OPTIONAL_LABELS})
+    org = article.organization
+    default_disclaimer = texts["default_disclaimer"].replace("{emergency}", org.emergency_number)
+    if org.crisis_line:
+        crisis = texts["crisis_line"].replace("{crisis_line}", org.crisis_line)
+        default_disclaimer = f"{default_disclaimer} {crisis}"
     reviewed = None
     if article.review_date is not None:
-        day = format_date(article.review_date, format="long", locale=_babel_locale(locale))
+        day = _format_date(article.review_date, locale, texts, translated, used)
         reviewed = texts["last_reviewed"].format(date=day)
     labels = Labels(
         page_of=texts["page_of"],
@@ -305,12 +403,81 @@ def _labels(
         warning=texts["warning"],
         tip=texts["tip"],
         disclaimer_heading=texts["disclaimer_heading"],
-        default_disclaimer=texts["default_disclaimer"],
+        default_disclaimer=default_disclaimer,
         draft_notice=texts["draft_notice"],
         language_name=loc.display_name(locale),
         page_number_locale=_babel_locale(locale),
     )
-    return labels, fallbacks
+    return labels, gap, used
+
+
+def _format_date(
+    day: date, locale: str, texts: dict[str, str], translated: set[str], used: list[Path]
+) -> str:
+    """The review date as the label catalog says: CLDR's long date ("long"), or the
+    translator's CLDR pattern and month names where CLDR lacks them (Haitian Creole)."""
+    babel_locale = _babel_locale(locale)
+    pattern = texts["date_format"].strip() if "date_format" in translated else ""
+    where = used[0] if used else None
+    if not pattern or pattern == DEFAULT_DATE_FORMAT:
+        return format_date(day, format="long", locale=babel_locale)
+    if "month_names" in translated:
+        names = [name.strip() for name in re.split("[,،、]", texts["month_names"])]
+        if len(names) != 12 or not all(names):
+            raise CatalogError(
+                f"[month_names] needs the 12 month names separated by commas, not "
+                f"{len(names)}",
+                path=where,
+            )
+        month = "'" + names[day.month - 1].replace("'", "''") + "'"
+        pattern = re.sub(r"(?<!')M{3,4}(?!')", lambda _m: month, pattern)
+    try:
+        return format_date(day, format=pattern, locale=babel_locale)
+    except (ValueError, KeyError, AttributeError) as exc:
+        raise CatalogError(
+            f"[date_format] {pattern!r} is not a CLDR date pattern ({exc})", path=where
+        ) from None
+
+
+def _with_label_reviews(
+    review: ReviewStatus, label_catalogs: list[Path], locale: str
+) -> ReviewStatus:
+    """The review covers every catalog whose text is printed: an unreviewed label
+    catalog (the disclaimer, the draft notice) makes the handout a draft too."""
+    for path in label_catalogs:
+        status = review_status(read_catalog(path, locale))
+        if status.state != "reviewed":
+            return ReviewStatus(
+                state="draft",
+                reviewed_by=review.reviewed_by,
+                review_date=review.review_date,
+                reason=f"kedu's labels in {path} are not reviewed ({status.reason})",
+            )
+    return review
+
+
+_TEXT_PLACEHOLDERS = ("{emergency}", "{crisis_line}")
+
+
+def _fill_organization(article: Article) -> Article:
+    """The organization's numbers put into texts that name them ({emergency})."""
+    org = article.organization
+    values = {"{emergency}": org.emergency_number, "{crisis_line}": org.crisis_line}
+    texts: dict[str, str] = {}
+    for segment in article.segments():
+        text = segment.text
+        if not any(token in text for token in _TEXT_PLACEHOLDERS):
+            continue
+        for token, value in values.items():
+            if token in text and value is None:
+                raise KeduError(
+                    f"{segment.field} uses {token} but the organization has no "
+                    f"{token.strip('{}')} (set organization.{token.strip('{}')} in the "
+                    "article or kedu.toml)"
+                )
+            text = text.replace(token, value or "")
+        texts[segment.path] = text
+    return article.with_texts(texts) if texts else article
 
 
 def _babel_locale(locale: str) -> str:

@@ -101,7 +101,9 @@ def init_catalog(
         creation_date=template.creation_date,
         revision_date=template.creation_date,
         last_translator=translator or "FULL NAME <EMAIL@ADDRESS>",
-        language_team=team or DRAFT_TEAM,
+        # A clinic's new catalog is its own: never the example translations' team;
+        # unset, it carries gettext's placeholder, which translators' tools recognize.
+        language_team=team or "LANGUAGE <LL@li.org>",
         fuzzy=False,
     )
     catalog.header_comment = template.header_comment

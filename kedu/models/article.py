@@ -120,6 +120,15 @@ class Organization(_Model):
     website: WebUrl | None = Field(default=None, description="Public website (http or https).")
     email: PlainText | None = Field(default=None, description="Contact e-mail address.")
     address: PlainText | None = Field(default=None, description="Postal address, one line.")
+    emergency_number: PlainText = Field(
+        default="911",
+        description="Emergency number, printed where a text says {emergency} (112 in the EU).",
+    )
+    crisis_line: PlainText | None = Field(
+        default=None,
+        description="Crisis line (988 in the US), printed after kedu's disclaimer and where a "
+        "text says {crisis_line}.",
+    )
 
 
 class ImageCredit(_Model):
@@ -263,7 +272,9 @@ class Article(_Model):
         default=None, description="When a clinician last reviewed the content (YYYY-MM-DD)."
     )
     keywords: list[PlainText] = Field(
-        default_factory=list, description="Search keywords; metadata only, never printed."
+        default_factory=list,
+        description="Search keywords in the source language: document metadata, never "
+        "printed, left out of translated documents.",
     )
     canonical_url: WebUrl | None = Field(
         default=None, description="Where the article lives online."
