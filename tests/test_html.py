@@ -67,12 +67,12 @@ def test_page_is_semantic(tmp_path: Path) -> None:
     assert page.css_first("figcaption").text(separator="|") == "The infusion room|Photo: Jane Roe"
     links = {a.text(): a.attributes["href"] for a in page.css(".contact dd a")}
     assert links == {
-        "555-0100": "tel:5550100",
+        "555-0100": "tel:+15550100",  # one number, one E.164 link
         "example.org": "https://example.org/",
         "care@example.org": "mailto:care@example.org",
     }
     assert page.css_first(".contact h2").text() == "Questions?"
-    assert page.css_first(".contact p a").attributes["href"] == "tel:+1-555-0100"
+    assert page.css_first(".contact p a").attributes["href"] == "tel:+15550100"
     assert "Last reviewed" in page.css_first("footer").text()
     assert not page.css("script, link, iframe, [style], [onload]")  # one file, no script
     assert not page.css(".draft")  # the source language is not a draft

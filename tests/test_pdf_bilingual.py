@@ -171,7 +171,7 @@ def test_pairs_share_a_page_and_headings_keep_with_the_next_row(locale: str) -> 
 @pytest.mark.parametrize("locale", ["es"])
 def test_title_block_names_both_languages_in_their_own_language(locale: str) -> None:
     left, right = _columns(_pdf(locale))[0]
-    assert "English" in left and "español" in right
+    assert "English" in left and "Español" in right
     assert normalize(plain_text(_doc("en").article.title)) in normalize(left)
     assert normalize(plain_text(_doc(locale).article.title)) in normalize(right)
 

@@ -52,7 +52,7 @@ def test_changed_phone_number_is_refused(project: Path, capsys: pytest.CaptureFi
     assert main([*args, "--allow-partial"]) == 0
     data = json.loads((project / "out" / "ketamine-therapy.es.json").read_text("utf-8"))
     assert data["fallbacks"] == ["contact/text"]
-    assert "tel:+1-555-0100" in data["article"]["sections"][-1]["text"]
+    assert "tel:+15550100" in data["article"]["sections"][-1]["text"]  # E.164 link
     assert data["review"]["state"] == "draft"
 
 

@@ -41,6 +41,8 @@ from kedu.document.nodes import (
     plain,
 )
 from kedu.errors import KeduError
+from kedu.localization import phones
+from kedu.localization.phones import DEFAULT_REGION
 from kedu.models.article import (
     CalloutSection,
     CallToActionSection,
@@ -245,7 +247,7 @@ def contact_details(
         match kind:
             case "phone":
                 if org.phone:
-                    display, href = phone_display(org.phone)
+                    display, href = phone_display(org.phone, org.country)
                     out.append(ContactDetail(kind, labels.call_us, display, href))
             case "website":
                 if org.website:
@@ -266,10 +268,9 @@ def contact_details(
     )
 
 
-def phone_display(number: str) -> tuple[str, str | None]:
-    """(printed form, ``tel:`` link) of a phone number."""
-    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return number, (f"tel:{digits}" if digits else None)
+def phone_display(number: str, region: str = DEFAULT_REGION) -> tuple[str, str | None]:
+    """(printed form, ``tel:`` link) of a phone number: national format, E.164 link."""
+    return phones.phone_display(number, region)
 
 
 def display_url(url: str) -> str:

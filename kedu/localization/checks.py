@@ -44,6 +44,7 @@ from babel.messages.pofile import PoFileParser
 
 from kedu.errors import CatalogError, MarkupError
 from kedu.localization.catalogs import CatalogStore, KeduCatalog, read_catalog
+from kedu.localization.phones import DEFAULT_REGION, find_phones
 from kedu.localization.stats import catalog_files
 from kedu.models.inline import Run, link_targets, parse_runs, plain_text
 
@@ -304,20 +305,28 @@ def _compare_placeholders(sources: list[str], text: str) -> list[_Problem]:
     return problems
 
 
-_PHONE = re.compile(
-    r"(?<![0-9+])(?:"
-    r"\+[0-9]{1,3}(?:[-. ]?\(?[0-9]{1,4}\)?){2,5}"  # +1-555-0100, +44 20 7946 0958
-    r"|(?:1[-. ])?(?:\(?[0-9]{3}\)?[-. ]?)?[0-9]{3}[-.][0-9]{4}"  # 555-0100, (555) 555-0100
-    r")(?![0-9])"
-)
+# Large numbers written in groups of three ("1 000 000", "1.234.567") are amounts,
+# not phone numbers, though libphonenumber could dial them.
+_GROUPED_AMOUNT = re.compile(r"\d{1,3}(?:([ .,\u00a0\u202f\u2009])\d{3})(?:\1\d{3})*")
+
+
+def _phone_matches(text: str) -> list[tuple[str, str]]:
+    """(as written, E.164) of each phone number in ``text``, found and compared with
+    ``phonenumbers`` so "555-0100", "555 0100" and "+1-555-0100" are one number.
+    Numbers without a +country code are read as US numbers (kedu's default)."""
+    return [
+        (raw, key) for raw, key in find_phones(text, DEFAULT_REGION)
+        if not _GROUPED_AMOUNT.fullmatch(raw)
+    ]
 
 
 def _phones(text: str) -> list[str]:
-    return [match.group().strip() for match in _PHONE.finditer(text)]
+    return [raw for raw, _key in _phone_matches(text)]
 
 
 def _phone_key(phone: str) -> str:
-    return re.sub(r"[^0-9+]", "", phone)
+    found = _phone_matches(phone)
+    return found[0][1] if found else re.sub(r"[^0-9+]", "", phone)
 
 
 def _compare_phones(sources: list[str], text: str) -> list[_Problem]:
@@ -372,7 +381,8 @@ def _number(token: str) -> _Number:
 
 def _numbers(text: str) -> list[_Number]:
     text = _PLACEHOLDER.sub(" ", text)
-    text = _PHONE.sub(" ", text)
+    for raw in _phones(text):
+        text = text.replace(raw, " ")
     return [_number(match.group()) for match in _NUMBER.finditer(_western_digits(text))]
 
 

@@ -26,6 +26,7 @@ from kedu.localization.catalogs import (
     read_catalog,
 )
 from kedu.localization.labels import DEFAULT_DATE_FORMAT, LABEL_SOURCES, OPTIONAL_LABELS
+from kedu.localization.phones import normalize_tel_links
 from kedu.localization.review import review_status
 from kedu.models.article import Article
 from kedu.models.localized import Labels, LocalizationReport, LocalizedArticle, ReviewStatus
@@ -317,7 +318,8 @@ def _missing_error(gaps: list[_Gap], locale: str) -> KeduError:
             context, line = gap.fuzzy[0]
             at = f" at line {line}" if line else ""
             detail.append(
-                f"{len(gap.fuzzy)} fuzzy (the source changed; first: [{context}]{at})"
+                f"{len(gap.fuzzy)} fuzzy: the source changed, so check the translation and "
+                f"clear the fuzzy flag; first [{context}]{at}"
             )
         where = "" if gap is gaps[0] else f" in {gap.path}"
         parts.append(
@@ -460,13 +462,18 @@ _TEXT_PLACEHOLDERS = ("{emergency}", "{crisis_line}")
 
 
 def _fill_organization(article: Article) -> Article:
-    """The organization's numbers put into texts that name them ({emergency})."""
+    """The organization's numbers put into texts that name them ({emergency}), and
+    every ``tel:`` link in E.164 form (read in the organization's country)."""
     org = article.organization
     values = {"{emergency}": org.emergency_number, "{crisis_line}": org.crisis_line}
     texts: dict[str, str] = {}
     for segment in article.segments():
         text = segment.text
+        if "](tel:" in text:
+            text = normalize_tel_links(text, org.country)
         if not any(token in text for token in _TEXT_PLACEHOLDERS):
+            if text != segment.text:
+                texts[segment.path] = text
             continue
         for token, value in values.items():
             if token in text and value is None:

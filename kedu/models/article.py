@@ -120,6 +120,12 @@ class Organization(_Model):
     website: WebUrl | None = Field(default=None, description="Public website (http or https).")
     email: PlainText | None = Field(default=None, description="Contact e-mail address.")
     address: PlainText | None = Field(default=None, description="Postal address, one line.")
+    country: str = Field(
+        default="US",
+        pattern=r"^[A-Z]{2}$",
+        description="Country (ISO 3166 code, e.g. US, GB) in which phone numbers without "
+        "a +country code are read and printed in national format.",
+    )
     emergency_number: PlainText = Field(
         default="911",
         description="Emergency number, printed where a text says {emergency} (112 in the EU).",
