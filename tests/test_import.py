@@ -6,6 +6,10 @@ the importer maps: a "Table of Contents" placeholder, an image with a photo
 credit, a summary paragraph, prose with bold/italic/links, "Term —- description"
 lists in several dash styles with intros and outros, a keyword line glued to a
 second credit, an FAQ, and a closing paragraph that invites contact.
+
+After an intended change of the importer, make the golden files again with
+``python -c "from tests.test_import import regenerate_golden; regenerate_golden()"``
+and read the diff.
 """
 
 from __future__ import annotations
@@ -28,6 +32,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 POST_MD = FIXTURES / "post.md"
 POST_HTML = FIXTURES / "post.html"
 POST_TXT = FIXTURES / "post.txt"
+
+
+def regenerate_golden() -> None:
+    """Write the golden YAML of the Markdown and plain-text fixture posts."""
+    for post, golden in ((POST_MD, "expected.yaml"), (POST_TXT, "expected-txt.yaml")):
+        (FIXTURES / golden).write_text(import_article(post).yaml, encoding="utf-8")
 
 
 def _body(yaml_text: str) -> str:

@@ -463,3 +463,66 @@ def test_translation_check_compares_phone_numbers_not_their_spelling() -> None:
     ]
     # Amounts in groups of three are numbers, not phone numbers.
     assert phone_errors("About 1 000 000 people.", "Unos 1 000 000 de personas.") == []
+
+
+# --- 9, 10, 11: importing a clinic's own posts ---------------------------------------------
+
+_POST = """# Caring for your skin after laser treatment
+
+What to do in the first week.
+
+## What to avoid
+
+The first days matter most.
+
+Your skin is healing under the surface.
+
+- **No scrubbing** — let the skin heal on its own.
+- **Hot baths** — they dry the skin.
+
+## Frequently Asked Questions
+
+### When can I wear makeup?
+
+After three days.
+
+If you have questions, call us or write to us any weekday.
+"""
+
+
+def test_import_and_validate_say_what_the_handout_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no kedu.toml here
+    (tmp_path / "post.md").write_text(_POST, encoding="utf-8")
+    assert main(["import", "post.md", "-o", "article.yaml"]) == 0
+    err = capsys.readouterr().err
+    # 9: the guessed contact box has nothing to show.
+    assert "contact box 'contact' shows phone, website, email, address" in err
+    # 10: no review date, no clinic name.
+    assert "review_date: no review date" in err and "organization.name: no organization" in err
+    # 11: two paragraphs became one intro.
+    assert "2 paragraphs before the list under 'What to avoid' were joined" in err
+
+    assert main(["validate", "article.yaml"]) == 0
+    out, err = capsys.readouterr()
+    assert "article.yaml: ok" in out
+    warnings = err.strip().splitlines()
+    assert len(warnings) == 3
+    assert all(w.startswith("kedu: warning: article.yaml:") for w in warnings)
+    lines = Path("article.yaml").read_text(encoding="utf-8").splitlines()
+    contact = next(w for w in warnings if "contact box" in w)
+    line = int(contact.split(":")[3])
+    assert lines[line - 1].strip().startswith("show:") or "show" in lines[line - 1]
+
+    # export warns too, and still makes the handout.
+    assert main(["export", "article.yaml", "--format", "json", "--out", "out"]) == 0
+    assert "contact box 'contact'" in capsys.readouterr().err
+
+    # With the clinic's details in kedu.toml there is nothing to warn about.
+    data = yaml.safe_load(Path("article.yaml").read_text(encoding="utf-8"))
+    data["review_date"] = "2026-10-15"
+    Path("article.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    Path("kedu.toml").write_text('[organization]\nname = "Clinic"\nphone = "555-0100"\n', "utf-8")
+    assert main(["validate", "article.yaml"]) == 0
+    assert capsys.readouterr().err == ""

@@ -6,16 +6,19 @@ from pathlib import Path
 
 import click
 
-from kedu.cli.common import article_arg, load_articles
+from kedu.cli.common import article_arg, load_articles, warn_gaps
 
 
 @click.command("validate")
 @article_arg
 def validate_command(articles: tuple[Path, ...]) -> int:
-    """Check that each ARTICLE file is a valid kedu article."""
-    for article, path in load_articles(articles):
+    """Check that each ARTICLE file is a valid kedu article, and warn about what its
+    handouts would lack (no review date, no clinic name, an empty contact box)."""
+    loaded = load_articles(articles)
+    for article, path in loaded:
         count = sum(1 for _ in article.segments())
         click.echo(f"{path}: ok ({article.id}: {len(article.sections)} sections, {count} texts)")
+    warn_gaps(loaded)
     return 0
 
 

@@ -48,6 +48,28 @@ def load_articles(paths: tuple[Path, ...] | list[Path]) -> list[tuple[Article, P
     return loaded
 
 
+def warn_gaps(loaded: list[tuple[Article, Path]]) -> int:
+    """Print one warning line per thing a handout will lack; return how many."""
+    from kedu.load import yaml_field_lines
+    from kedu.models.completeness import handout_gaps
+
+    count = 0
+    for article, path in loaded:
+        gaps = handout_gaps(article)
+        if not gaps:
+            continue
+        try:
+            lines = yaml_field_lines(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            lines = {}
+        for gap in gaps:
+            line = next((n for f, n in lines.items() if f.startswith(gap.field)), None)
+            where = f"{path}:{line}" if line else str(path)
+            click.echo(f"kedu: warning: {where}: {gap}", err=True)
+            count += 1
+    return count
+
+
 def locales_option(func: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--locales",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from kedu.cli.common import article_arg, load_articles, locales_option, state
+from kedu.cli.common import article_arg, load_articles, locales_option, state, warn_gaps
 from kedu.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ def export_command(
         formats = _bilingual_formats(formats, everything=format_.strip() == "all")
     loaded = load_articles(articles)
     _check_unique_ids(loaded)
+    if not quiet:
+        warn_gaps(loaded)
     catalogs = locales_dir or config.locales_dir
     if catalogs is not None and not catalogs.is_dir():
         raise UsageError(f"locales folder not found: {catalogs}")

@@ -137,6 +137,10 @@ def import_text(
         raise ImportArticleError(
             f"the imported article is not valid ({where}: {message})", path=source
         ) from None
+    from kedu.models.completeness import handout_gaps
+
+    # A post carries no clinic details or review date: say what the handout lacks.
+    warnings += [str(gap) for gap in handout_gaps(article)]
     name = _FORMAT_NAMES[fmt]
     yaml_text = render_yaml(
         result.data, source=source, fmt=name, inferred=result.inferred, warnings=warnings

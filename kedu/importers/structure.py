@@ -331,7 +331,13 @@ class _Structurer:
             if intro:
                 section["intro"] = self.join(intro)
                 if len(intro) > 1:
-                    self.infer(f"joined {len(intro)} paragraphs into the intro of a list section")
+                    # A list section has one intro paragraph: say so, since the
+                    # paragraph break is lost (it may have separated two ideas).
+                    self.warn(
+                        f"{len(intro)} paragraphs before the list under "
+                        f"{_snippet(heading_text)} were joined into its one intro paragraph: "
+                        "check the YAML, or move them into a prose section"
+                    )
             items = []
             for item in bullets.items:
                 split = split_term(item)
