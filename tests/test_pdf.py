@@ -200,8 +200,7 @@ def test_links_are_clickable() -> None:
             if action is not None:
                 uris.add(str(action["/URI"]))
     assert {
-        "tel:+1-555-0100",
-        "tel:5550100",
+        "tel:+15550100",  # the contact box and the inline link: one E.164 number
         "https://example.org/",
         "mailto:care@example.org",
     } <= uris

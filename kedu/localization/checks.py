@@ -44,7 +44,7 @@ from babel.messages.pofile import PoFileParser
 
 from kedu.errors import CatalogError, MarkupError
 from kedu.localization.catalogs import CatalogStore, KeduCatalog, read_catalog
-from kedu.localization.phones import DEFAULT_REGION, find_phones
+from kedu.localization.phones import DEFAULT_REGION, find_phones, tel_href
 from kedu.localization.stats import catalog_files
 from kedu.models.inline import Run, link_targets, parse_runs, plain_text
 
@@ -212,7 +212,9 @@ def _compare(sources: list[str], own_source: str, text: str) -> list[_Problem]:
     if runs is not None and source_runs:
         problems += _compare_spans("bold", [_spans(r, "bold") for r in source_runs], runs)
         problems += _compare_spans("italic", [_spans(r, "italic") for r in source_runs], runs)
-        problems += _compare_links([link_targets(s) for s in sources], link_targets(text))
+        problems += _compare_links(
+            [_link_keys(link_targets(s)) for s in sources], _link_keys(link_targets(text))
+        )
 
     seen = _reader_text(text, parsed=runs is not None)
     seen_sources = [_reader_text(s, parsed=bool(source_runs)) for s in sources]
@@ -267,6 +269,14 @@ def _compare_spans(style: str, expected: list[int], runs: tuple[Run, ...]) -> li
             f"the source has {wanted} {style} {_plural(high, 'span')} "
             f"but the translation has {found}",
         )
+    ]
+
+
+def _link_keys(targets: list[str]) -> list[str]:
+    """Link targets as compared: a ``tel:`` link by its E.164 number, so
+    ``tel:+1-555-0100`` and ``tel:+15550100`` are the same link."""
+    return [
+        (tel_href(t[4:], DEFAULT_REGION) or t) if t.startswith("tel:") else t for t in targets
     ]
 
 
