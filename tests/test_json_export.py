@@ -51,9 +51,9 @@ def test_translation_says_its_language_labels_and_draft_state(example: Article) 
     contact = next(b for s in blocks if s["type"] == "section" for b in s["blocks"]
                    if b["type"] == "contact")
     assert contact["details"][0]["label"] == doc.labels.call_us
-    assert contact["details"][0]["href"] == "tel:5550100"
+    assert contact["details"][0]["href"] == "tel:+15550100"  # E.164
     link = [sp for sp in contact["text"]["spans"] if sp["type"] == "link"]
-    assert link and link[0]["href"] == "tel:+1-555-0100"
+    assert link and link[0]["href"] == "tel:+15550100"
     disclaimer = blocks[-1]
     assert disclaimer["type"] == "disclaimer"
     assert disclaimer["heading"]["text"] == doc.labels.disclaimer_heading
