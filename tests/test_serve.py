@@ -123,7 +123,7 @@ def test_interface_language_from_the_browser(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("query", "language"),
-    [("ketamina", "español"), ("кетамин", "русский"), ("KETAMINE", "English"), ("氯胺酮", "中文")],
+    [("ketamina", "Español"), ("кетамин", "Русский"), ("KETAMINE", "English"), ("氯胺酮", "中文")],
 )
 def test_search_finds_the_article_in_each_language(
     client: TestClient, query: str, language: str
@@ -141,7 +141,7 @@ def test_search_finds_the_article_in_each_language(
 def test_search_folds_accents_and_case(client: TestClient) -> None:
     # "SESIÓN" and "sesion" find the Spanish summary's "sesión"
     for query in ("SESIÓN", "sesion"):
-        assert "español" in Page(client.get("/", params={"q": query}).text).plain
+        assert "Español" in Page(client.get("/", params={"q": query}).text).plain
 
 
 def test_search_without_match_says_so(client: TestClient) -> None:
@@ -269,7 +269,7 @@ def test_drafts_are_hidden_unless_the_config_shows_them(tmp_path: Path) -> None:
     assert main(["i18n", "review", "--lang", "es", "--by", "Ana Ruiz, CMI",
                  "--locales", str(project / "locales")]) == 0  # fmt: skip
     page = Page(client.get(ARTICLE, params={"ui": "en"}).text)
-    assert "Reviewed" in page.plain and "español" in page.plain
+    assert "Reviewed" in page.plain and "Español" in page.plain
     response = handout(client, lang="es", format="pdf")
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "Traducción preliminar" not in pdf_text(response.content)[1]  # type: ignore[attr-defined]

@@ -98,7 +98,7 @@ def test_staff_member_finds_the_handout_and_downloads_the_spanish_pdf(
     wait_for(driver, lambda d: "q=ketamine" in d.current_url)
     driver.find_element(By.LINK_TEXT, "Will Ketamine Therapy Make Me Feel High?").click()
     wait_for(driver, lambda d: d.find_elements(By.ID, "lang"))
-    Select(driver.find_element(By.ID, "lang")).select_by_visible_text("español")
+    Select(driver.find_element(By.ID, "lang")).select_by_visible_text("Español")
     if "html" in available_formats():
         driver.find_element(By.CSS_SELECTOR, "button[value='html']").click()
         wait_for(driver, lambda d: "format=html" in d.current_url)
@@ -106,7 +106,7 @@ def test_staff_member_finds_the_handout_and_downloads_the_spanish_pdf(
         assert "ketamina" in driver.find_element(By.TAG_NAME, "body").text
         driver.back()
         wait_for(driver, lambda d: d.find_elements(By.ID, "lang"))
-        Select(driver.find_element(By.ID, "lang")).select_by_visible_text("español")
+        Select(driver.find_element(By.ID, "lang")).select_by_visible_text("Español")
     else:  # the web page button waits for the HTML export; the page says so
         assert "cannot make web-page handouts yet" in driver.find_element(By.TAG_NAME, "main").text
     driver.find_element(By.CSS_SELECTOR, "button[value='pdf']").click()
