@@ -270,3 +270,28 @@ def test_tree_is_what_the_page_shows(article: kedu.Article) -> None:
         if key in ("labels.page_of",) or key.endswith("/separator"):
             continue
         assert "".join(value.split()) in page_text, key
+
+
+def test_an_english_fallback_is_marked_english(article: kedu.Article, project: Path) -> None:
+    """With --allow-partial, a sentence printed in English inside the Spanish page
+    says so (lang="en"), so a screen reader does not read it as Spanish."""
+    from tests.conftest import mark_fuzzy
+
+    po = project / "locales" / "es" / "LC_MESSAGES" / "ketamine-therapy.po"
+    mark_fuzzy(po, "how-it-feels/p1")
+    doc = kedu.localize(article, "es", catalogs=project / "locales", allow_partial=True)
+    assert "how-it-feels/p1" in doc.report.fallbacks
+    page = HTMLParser(html_of(doc))
+    english = page.css('main span[lang="en"]')
+    assert [s.text() for s in english] == ["No two people experience ketamine in exactly the "
+                                          "same way. What you notice can depend on the size of "
+                                          "your dose and how the medicine is given."]
+    word = kedu.export(doc, "docx")
+    import io
+
+    import docx as python_docx
+
+    document = python_docx.Document(io.BytesIO(word))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("No two people"))
+    langs = {r._r.xpath("string(./w:rPr/w:lang/@w:val)") for r in paragraph.runs}
+    assert langs == {"en-US"}

@@ -62,12 +62,21 @@ TERM_SEPARATOR = " \u2013 "
 dash, spaced): the same in every format and language."""
 
 
-def inline(text: str) -> Inline:
-    """Inline markup of an article field → spans."""
+def inline(text: str, lang: str | None = None) -> Inline:
+    """Inline markup of an article field → spans (``lang``: the spans' language
+    when it is not the document's)."""
     return tuple(
-        Span(run.text, strong=run.bold, emphasis=run.italic, href=run.href)
+        Span(run.text, strong=run.bold, emphasis=run.italic, href=run.href, lang=lang)
         for run in parse_runs(text)
     )
+
+
+def _text(doc: LocalizedArticle, path: str, text: str) -> Inline:
+    """The segment at ``path``; printed in the source language when its
+    translation was missing (``--allow-partial``), its spans say so, so a
+    screen reader reads the English fallback with English pronunciation."""
+    fallback = path in doc.report.fallbacks and doc.language_tag != doc.article.language
+    return inline(text, lang=doc.article.language if fallback else None)
 
 
 def _strong(content: Inline) -> Inline:
@@ -90,14 +99,15 @@ def build_document(doc: LocalizedArticle, *, logo: Path | None = None) -> Docume
         blocks.append(Logo("logo", logo, alt=name or ""))
     if art.organization.name:
         blocks.append(Masthead("organization/name", art.organization.name))
-    blocks.append(Title("title", inline(art.title)))
+    blocks.append(Title("title", _text(doc, "title", art.title)))
     if art.subtitle:
-        blocks.append(Subtitle("subtitle", inline(art.subtitle)))
+        blocks.append(Subtitle("subtitle", _text(doc, "subtitle", art.subtitle)))
     if art.summary:
-        blocks.append(Paragraph("summary", inline(art.summary), role="summary"))
+        blocks.append(Paragraph("summary", _text(doc, "summary", art.summary), role="summary"))
     blocks.extend(_section(doc, section) for section in art.sections)
     disclaimer_text = art.disclaimer or labels.default_disclaimer
-    blocks.append(Disclaimer("disclaimer", labels.disclaimer_heading, inline(disclaimer_text)))
+    disclaimer = _text(doc, "disclaimer", disclaimer_text)
+    blocks.append(Disclaimer("disclaimer", labels.disclaimer_heading, disclaimer))
 
     draft = labels.draft_notice if doc.review.is_draft else None
     return Document(
@@ -159,8 +169,8 @@ def _keys(block: Block) -> tuple[str, ...]:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _heading(section_id: str, text: str) -> Heading:
-    return Heading(f"{section_id}/heading", 2, inline(text))
+def _heading(doc: LocalizedArticle, section_id: str, text: str) -> Heading:
+    return Heading(f"{section_id}/heading", 2, _text(doc, f"{section_id}/heading", text))
 
 
 def _section(doc: LocalizedArticle, section: ArticleSection) -> Section:
@@ -169,40 +179,46 @@ def _section(doc: LocalizedArticle, section: ArticleSection) -> Section:
     blocks: list[SectionBlock] = []
     match section:
         case ProseSection():
-            heading = _heading(sid, section.heading)
+            heading = _heading(doc, sid, section.heading)
             blocks += [
-                Paragraph(f"{sid}/p{n}", inline(text))
+                Paragraph(f"{sid}/p{n}", _text(doc, f"{sid}/p{n}", text))
                 for n, text in enumerate(section.paragraphs, 1)
             ]
             outline = plain(heading.content)
         case ListSection():
-            heading = _heading(sid, section.heading)
+            heading = _heading(doc, sid, section.heading)
             if section.intro:
-                blocks.append(Paragraph(f"{sid}/intro", inline(section.intro), role="intro"))
+                intro = _text(doc, f"{sid}/intro", section.intro)
+                blocks.append(Paragraph(f"{sid}/intro", intro, role="intro"))
             blocks.append(ItemList(f"{sid}/items", tuple(
                 ListEntry(
                     f"{sid}/{item.id}",
-                    _strong(inline(item.term)),
+                    _strong(_text(doc, f"{sid}/{item.id}/term", item.term)),
                     TERM_SEPARATOR,
-                    inline(item.description),
+                    _text(doc, f"{sid}/{item.id}/description", item.description),
                 )
                 for item in section.items
             )))
             if section.outro:
-                blocks.append(Paragraph(f"{sid}/outro", inline(section.outro), role="outro"))
+                outro = _text(doc, f"{sid}/outro", section.outro)
+                blocks.append(Paragraph(f"{sid}/outro", outro, role="outro"))
             outline = plain(heading.content)
         case FaqSection():
-            heading = _heading(sid, section.heading)
+            heading = _heading(doc, sid, section.heading)
             blocks += [
-                FaqEntry(f"{sid}/{entry.id}", inline(entry.question), inline(entry.answer))
+                FaqEntry(
+                    f"{sid}/{entry.id}",
+                    _text(doc, f"{sid}/{entry.id}/question", entry.question),
+                    _text(doc, f"{sid}/{entry.id}/answer", entry.answer),
+                )
                 for entry in section.entries
             ]
             outline = plain(heading.content)
         case CalloutSection():
             label = getattr(doc.labels, section.kind)
-            box_heading = inline(section.heading) if section.heading else None
+            box_heading = _text(doc, f"{sid}/heading", section.heading) if section.heading else None
             blocks.append(Box(f"{sid}/box", section.kind, label, box_heading,
-                              inline(section.text)))
+                              _text(doc, f"{sid}/text", section.text)))
             outline = plain(box_heading) if box_heading else label
         case ImageSection():
             blocks.append(_figure(doc, section))
@@ -210,8 +226,8 @@ def _section(doc: LocalizedArticle, section: ArticleSection) -> Section:
         case CallToActionSection():
             contact = ContactBox(
                 f"{sid}/box",
-                inline(section.heading),
-                inline(section.text),
+                _text(doc, f"{sid}/heading", section.heading),
+                _text(doc, f"{sid}/text", section.text),
                 contact_details(doc, section),
             )
             blocks.append(contact)
@@ -225,7 +241,7 @@ def _figure(doc: LocalizedArticle, section: ImageSection) -> Figure:
     src = Path(section.src)
     path = src if src.is_absolute() else ((doc.base_dir or Path(".")) / src).resolve()
     credit = doc.labels.photo_credit.format(credit=section.credit) if section.credit else None
-    caption = inline(section.caption) if section.caption else None
+    caption = _text(doc, f"{section.id}/caption", section.caption) if section.caption else None
     return Figure(f"{section.id}/figure", path, section.alt, caption, credit)
 
 
