@@ -489,24 +489,12 @@ def font_stack(locale: str, direction: str, large_print: bool, texts: Iterable[s
 
 @cache
 def register(face: Face) -> str:
-    """Register ``face`` with reportlab once per process; return its font name.
+    """Register ``face`` with reportlab once per process (under kedu's name for
+    it only, see :func:`~kedu.exporters.pdf.rl_adapter.register_font`); return
+    its font name."""
+    from kedu.exporters.pdf import rl_adapter
 
-    ``pdfmetrics.registerFont`` gives every name of one PostScript face the
-    font object registered first, so kedu's faces would follow whoever
-    registered the same file before (its subsetting settings, and so kedu's
-    bytes), and kedu's settings would leak into theirs.  kedu's font objects
-    are therefore its own, entered in the registry under kedu's names only.
-    """
-    from reportlab.pdfbase import pdfmetrics
-
-    if face.name not in pdfmetrics.getRegisteredFontNames():
-        font = _ttfont(face)
-        registry: dict[str, object] | None = getattr(pdfmetrics, "_fonts", None)
-        if registry is None:  # pragma: no cover - a reportlab without the registry dict
-            pdfmetrics.registerFont(font)
-        else:
-            registry[face.name] = font
-            pdfmetrics.registerFontFamily(face.name)
+    rl_adapter.register_font(face.name, _ttfont(face))
     return face.name
 
 
@@ -516,16 +504,10 @@ _ttfonts: dict[tuple[Path, int], object] = {}  # keyed by the drawable file
 def _ttfont(face: Face) -> object:
     """One reportlab font object per file, shared by the faces drawn from it (the
     Chinese font's regular and synthetic bold), as one font in the PDF."""
-    from reportlab.pdfbase.ttfonts import TTFont
+    from kedu.exporters.pdf import rl_adapter
 
     key = (face.path, face.subfont)
     font = _ttfonts.get(key)
     if font is None:
-        # asciiReadable=0: embed only the glyphs a handout uses.  reportlab's
-        # default reserves codes 32-127 and so embeds every ASCII glyph of every
-        # face (a quarter of an English handout's bytes); text stays extractable
-        # through the ToUnicode map either way.
-        font = _ttfonts[key] = TTFont(
-            face.name, str(face.path), subfontIndex=face.subfont, asciiReadable=0
-        )
+        font = _ttfonts[key] = rl_adapter.new_font(face.name, face.path, face.subfont)
     return font

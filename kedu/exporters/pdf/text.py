@@ -31,18 +31,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache, reduce
+from functools import cache, lru_cache, partial, reduce
 from itertools import groupby
 from operator import add
 from typing import Any, Literal, NamedTuple
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from kedu.exporters.pdf import rl_adapter
 from kedu.exporters.pdf.fonts import Face, FontStack, is_cjk, register
 
 __all__ = [
@@ -52,11 +53,6 @@ __all__ = [
 
 Direction = Literal["ltr", "rtl"]
 
-# Private-use code points stand for glyphs without a cmap entry.  The BMP area
-# keeps reportlab's ToUnicode CMap well formed (it writes four hex digits).
-_PRIVATE_BMP = 0xE000
-_PRIVATE_BMP_SIZE = 0x1900
-_PRIVATE_PLANE = 0xF0000
 _LATIN_FEATURES = {"liga": False, "clig": False, "kern": True}
 _COMPLEX_FEATURES: dict[str, bool] = {"kern": True}
 _SIMPLE_SCRIPTS = frozenset(("Latn", "Cyrl", "Grek", "Zyyy", "Zinh", "Hani"))
@@ -111,36 +107,39 @@ def _upem(face: Face) -> int:
 
 
 @cache
-def _ttf(face: Face) -> Any:
-    """reportlab's TTFont for ``face``, registered."""
-    return pdfmetrics.getFont(register(face))
+def _ttf(face: Face) -> rl_adapter.KeduTTFont:
+    """reportlab's font object for ``face``, registered."""
+    return rl_adapter.get_font(register(face))
 
 
-@cache
-def _glyph_chars(face: Face) -> dict[int, str]:
-    """Glyph id → the character reportlab draws it with (see :func:`_char_for_glyph`)."""
-    return {}
+def _glyph_texts(text: str, clusters: Sequence[int], rtl: bool) -> list[str]:
+    """The text each glyph stands for, from HarfBuzz's clusters (glyphs in visual order).
 
-
-def _char_for_glyph(face: Face, gid: int) -> int:
-    """The code point reportlab should use for ``gid`` in this face.
-
-    The smallest mapped code point is chosen so base letters win over
-    presentation forms; an unmapped glyph (Arabic letters are built from a
-    dotless base and dot marks) gets a private-use code point that depends on
-    the glyph id only.  Lines holding such glyphs also carry their logical text
-    as /ActualText, so copying and screen readers get real letters.
+    A cluster's characters run from its value to the next cluster's.  The
+    first glyph in logical order (the base) gets the first character, the last
+    glyphs get the remaining characters one each (the marks that follow a base
+    letter come last in both), and the base takes any surplus: a ligature gets
+    all its letters.  Glyphs left between them without a character (the dots
+    of an Arabic letter drawn as a dotless base and dot marks, an accent
+    stacked on a base) get ``""``: they are drawn as shapes, not text (see
+    :func:`_shape_form`).
+    One character per glyph also keeps extractors that reorder right-to-left
+    text character by character (poppler) from reversing a multi-letter glyph.
     """
-    ttf = _ttf(face)
-    chars = ttf.face.glyphToChar.get(gid)
-    if chars:
-        return int(min(chars))
-    uchar = _PRIVATE_BMP + gid if gid < _PRIVATE_BMP_SIZE else _PRIVATE_PLANE + gid
-    if uchar not in ttf.face.charToGlyph:
-        ttf.face.charToGlyph[uchar] = gid
-        ttf.face.glyphToChar.setdefault(gid, []).append(uchar)
-        ttf.face.charWidths[uchar] = _glyph_advance(face, gid)
-    return uchar
+    starts = sorted(set(clusters))
+    ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
+    members: dict[int, list[int]] = {}
+    for i in range(len(clusters) - 1, -1, -1) if rtl else range(len(clusters)):
+        members.setdefault(clusters[i], []).append(i)
+    out = [""] * len(clusters)
+    for cluster, glyphs in members.items():
+        chars = text[cluster:ends[cluster]]
+        surplus = max(0, len(chars) - len(glyphs))
+        out[glyphs[0]] = chars[:surplus + 1]
+        rest = chars[surplus + 1:]
+        for glyph, ch in zip(glyphs[len(glyphs) - len(rest):], rest, strict=True):
+            out[glyph] = ch
+    return out
 
 
 def _glyph_advance(face: Face, gid: int) -> float:
@@ -154,22 +153,35 @@ and its ``y_offset``.  These are the numbers reportlab derives from a ``ShapedSt
 
 
 class Shaped(NamedTuple):
-    """A shaped run: glyphs in visual order and how to place them.
+    """A shaped run: glyphs and how to place them.
 
-    ``text`` holds one character per glyph (the code point reportlab's subset
-    maps to it); ``glyphs`` is ``None`` when every glyph sits at its nominal
-    advance without offsets, so the run prints as one plain string.
+    ``text`` holds one character per drawn glyph: the key reportlab's subset
+    gives a code (see :mod:`kedu.exporters.pdf.rl_adapter`).
 
-    ``kerns`` serves runs that are moved only horizontally (kerning): the
-    numbers of the ``TJ`` array, each after the glyph at its index
-    (``-1``: before the first), as reportlab formats them.  ``None`` when a glyph
-    is raised or lowered (marks): such runs take the general path.
+    Most runs (left-to-right, every glyph standing for text) keep their glyphs
+    in visual order and print as reportlab prints a ``ShapedStr``: ``glyphs``
+    is ``None`` when every glyph sits at its nominal advance without offsets, so
+    the run prints as one plain string; ``kerns`` serves runs that are moved
+    only horizontally (kerning): the numbers of the ``TJ`` array, each after the
+    glyph at its index (``-1``: before the first), as reportlab formats them,
+    ``None`` when a glyph is raised or lowered (marks).
+
+    Right-to-left runs, and runs with glyphs that stand for no text, are
+    ``placed``: ``text`` and ``placed`` list the text glyphs in logical order,
+    each with the ``TJ`` number that moves the pen to its origin (``None``:
+    none needed), its rise in thousandths of the font size, and whether it is
+    shown invisibly (see :func:`_placed`); ``shapes`` lists the glyphs drawn as
+    shapes as ``(glyph id, "dx dy")``: in font units, from the run's start for
+    the first and from the previous shape for the others.
     """
 
     text: str
     advance: float
     glyphs: tuple[Glyph, ...] | None
     kerns: tuple[tuple[int, str], ...] | None = None
+    placed: tuple[tuple[str | None, float, bool], ...] | None = None
+    shapes: tuple[tuple[int, str], ...] = ()
+    rtl: bool = False
 
 
 def _kerns(glyphs: Sequence[Glyph]) -> tuple[tuple[int, str], ...] | None:
@@ -218,23 +230,26 @@ def _hb_shape(face: Face, text: str, rtl: bool | None) -> Any:
 def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
     buf = _hb_shape(face, text, rtl)
     scale = 1000 / _upem(face)
-    known = _glyph_chars(face)
-    gids = [info.codepoint for info in buf.glyph_infos]
-    try:
-        chars = "".join(map(known.__getitem__, gids))
-    except KeyError:
-        for gid in gids:
-            if gid not in known:
-                known[gid] = chr(_char_for_glyph(face, gid))
-        chars = "".join(map(known.__getitem__, gids))
+    font = _ttf(face)
+    advance = partial(_glyph_advance, face)
+    infos = buf.glyph_infos
+    gids = [info.codepoint for info in infos]
+    is_rtl = buf.direction == "rtl"
+    texts = _glyph_texts(text, [info.cluster for info in infos], is_rtl)
     # GlyphPosition.position is (x_offset, y_offset, x_advance, y_advance).
     positions = [pos.position for pos in buf.glyph_positions]
     advances = [p[2] * scale for p in positions]
     total = reduce(add, advances, 0.0)  # in order, as reportlab adds them
-    widths = _ttf(face).face.charWidths
+    if is_rtl or not all(texts):
+        clusters = [info.cluster for info in infos]
+        return _placed(font, advance, gids, texts, clusters, positions, scale, total, is_rtl)
+    chars = "".join([
+        chr(font.glyph_key(gid, part, advance)) for gid, part in zip(gids, texts, strict=True)
+    ])
+    width = font.nominal_width
     if not any(p[0] or p[1] for p in positions):
         nominal = [
-            widths.get(code, advance) - advance
+            width(code, advance) - advance
             for code, advance in zip(map(ord, chars), advances, strict=True)
         ]
         if not any(nominal):
@@ -249,9 +264,75 @@ def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
         for code, advance, p in zip(map(ord, chars), advances, positions, strict=True):
             x_offset = p[0] * scale
             glyphs.append(
-                (-x_offset, widths.get(code, advance) - advance + x_offset, p[1] * scale)
+                (-x_offset, width(code, advance) - advance + x_offset, p[1] * scale)
             )
     return Shaped(chars, total, tuple(glyphs), _kerns(glyphs))
+
+
+def _placed(
+    font: rl_adapter.KeduTTFont, advance: Callable[[int], float], gids: Sequence[int],
+    texts: Sequence[str], clusters: Sequence[int], positions: Sequence[Sequence[int]],
+    scale: float, total: float, rtl: bool,
+) -> Shaped:
+    """A run drawn glyph by glyph in logical order (see :class:`Shaped`).
+
+    Everything is worked out here, once per shaped run, in units that do not
+    depend on the font size: the ``TJ`` number that moves the pen to each
+    glyph's origin (thousandths of the size), each glyph's rise, and the
+    textless glyphs' offsets in font units.
+    """
+    keys: list[str] = []
+    placed: list[tuple[str | None, float, bool]] = []
+    shapes: list[tuple[int, str]] = []
+    pen = 0.0
+    origins = []
+    for p in positions:
+        origins.append((pen + p[0] * scale, p[1] * scale))
+        pen += p[2] * scale
+    units = 1000 / scale
+    pen = 0.0
+    base_x: dict[int, float] = {}  # cluster -> origin of its first glyph in logical order
+    last = (0.0, 0.0)  # where the previous shape put the origin, in font units
+
+    def shape_at(gid: int, x: float, y: float) -> None:
+        nonlocal last
+        fx, fy = round(x * units / 1000, 1), round(y * units / 1000, 1)
+        shapes.append((gid, f"{_short(fx - last[0])} {_short(fy - last[1])}"))
+        last = (fx, fy)
+
+    def show(gid: int, text: str, x: float, y: float, invisible: bool) -> None:
+        nonlocal pen
+        key = font.glyph_key(gid, text, advance)
+        keys.append(chr(key))
+        move = pen - x
+        placed.append((_number(round(move, 3)) if abs(move) > 5e-4 else None, y, invisible))
+        pen = x + font.nominal_width(key, 0.0)
+
+    for i in range(len(gids) - 1, -1, -1) if rtl else range(len(gids)):
+        x, y = origins[i]
+        first = clusters[i] not in base_x
+        if first:
+            base_x[clusters[i]] = x
+        if not texts[i]:
+            shape_at(gids[i], x, y)
+        elif rtl and not first and unicodedata.category(texts[i][0]) == "Mn":
+            # A mark's character (a harakah) on a glyph of its own.  poppler
+            # orders right-to-left text by position and would put a mark drawn
+            # over its letter before the letter; so the mark is drawn as a
+            # shape, and its character is shown invisibly just before the
+            # letter's origin, where every extractor reads it after the letter.
+            shape_at(gids[i], x, y)
+            show(gids[i], texts[i], base_x[clusters[i]] - 1, 0.0, True)
+        else:
+            show(gids[i], texts[i], x, y, False)
+    return Shaped("".join(keys), total, None, None, tuple(placed), tuple(shapes), rtl)
+
+
+def _short(value: float) -> str:
+    """A number in font units for a ``cm`` operator: a tenth of a unit is far
+    finer than any printer."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 @lru_cache(maxsize=200_000)
@@ -460,31 +541,60 @@ def break_lines(pieces: Sequence[Piece], width: float) -> list[Line]:
 # --- bidi and drawing ----------------------------------------------------------------------
 
 
-def _levels(text: str, base_rtl: bool) -> list[int]:
-    """Resolved bidi embedding level of every character (rules P-X-W-N-I of UAX #9)."""
-    from bidi import algorithm as uba
+_LEVEL = re.compile(r"Level\(\s*(\d+)")
+# Characters whose bidi class lets them take a level other than the paragraph's:
+# strong left-to-right letters, numbers, and explicit embeddings and isolates.
+_NOT_RTL_CLASSES = frozenset(("L", "EN", "AN", "LRE", "LRO", "RLE", "RLO", "PDF",
+                              "LRI", "RLI", "FSI", "PDI"))
 
-    storage = uba.get_empty_storage()
-    storage["base_level"] = 1 if base_rtl else 0
-    storage["base_dir"] = "R" if base_rtl else "L"
-    uba.get_embedding_levels(text, storage, False, False)
-    chars = list(storage["chars"])
-    uba.explicit_embed_and_overrides(storage, False)
-    uba.resolve_weak_types(storage, False)
-    uba.resolve_neutral_types(storage, False)
-    uba.resolve_implicit_levels(storage, False)
+
+def _levels(text: str, base_rtl: bool) -> list[int]:
+    """Resolved bidi embedding level of every character of one line (UAX #9,
+    isolates included), from python-bidi's public ``get_display``.
+
+    ``get_display(debug=True)`` is python-bidi's documented way to get the levels
+    it calculated; they come one per UTF-8 byte.  A right-to-left line whose
+    characters are all right-to-left letters or neutrals resolves to level 1
+    throughout (rules W1-W7, N1-N2, I1-I2), which spares most Arabic lines the
+    call.
+    """
+    if base_rtl and not any(unicodedata.bidirectional(ch) in _NOT_RTL_CLASSES for ch in text):
+        return [1] * len(text)
+    return list(_levels_of(text, base_rtl))
+
+
+@lru_cache(maxsize=4096)
+def _levels_of(text: str, base_rtl: bool) -> tuple[int, ...]:
+    from bidi import get_display
+
+    report = str(get_display(text, base_dir="R" if base_rtl else "L", debug=True))
+    start = report.find("levels:")
+    end = report.find("paragraphs:", start)
+    per_byte = [int(n) for n in _LEVEL.findall(report, start, end)]
+    if start < 0 or len(per_byte) != len(text.encode("utf-8")):
+        raise RuntimeError(  # pragma: no cover - a python-bidi outside pyproject's bounds
+            "python-bidi's get_display(debug=True) no longer reports levels as kedu reads them"
+        )
     levels: list[int] = []
-    kept = {id(c) for c in storage["chars"]}
-    last = storage["base_level"]
-    for c in chars:
-        if id(c) in kept:
-            last = c["level"]
-        levels.append(int(last))
-    return levels
+    offset = 0
+    for ch in text:
+        levels.append(per_byte[offset])
+        offset += len(ch.encode("utf-8"))
+    _line_end_rule(text, levels, 1 if base_rtl else 0)
+    return tuple(levels)
+
+
+def _line_end_rule(text: str, levels: list[int], base: int) -> None:
+    """Rule L1 for the end of a line: trailing whitespace and isolate controls
+    take the paragraph level (python-bidi reports levels before line rules)."""
+    for i in range(len(text) - 1, -1, -1):
+        if unicodedata.bidirectional(text[i]) in ("WS", "LRI", "RLI", "FSI", "PDI", "BN"):
+            levels[i] = base
+        else:
+            break
 
 
 _EMBEDDING_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_NO_CONTROLS = str.maketrans(dict.fromkeys(_EMBEDDING_CONTROLS))
 # Every character of bidi class R, AL, RLE, RLO or RLI lies in these blocks
 # (checked against the whole of Unicode 14); most text has none of them.
 _RTL_BLOCKS = re.compile(
@@ -499,15 +609,29 @@ def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI") for ch in text)
 
 
-VisualRun = tuple[Style, Shaped, float]
+class VisualRun(NamedTuple):
+    """One shaped run of a line, in visual order; ``order`` is its place in
+    logical (reading) order."""
+
+    style: Style
+    shaped: Shaped
+    width: float
+    order: int = 0
 
 
 def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun]:
-    """A line's runs in visual (left-to-right drawing) order, shaped."""
+    """A line's runs in visual (left-to-right drawing) order, shaped.
+
+    Per line, after line breaking: resolve bidi levels (python-bidi), cut the
+    line into runs of one level and style, reorder them (rule L2) and shape
+    each in its own direction.  Explicit embedding and isolate controls print
+    nothing and are dropped after they have done their work on the levels.
+    """
     base_rtl = direction == "rtl"
     text = "".join(t for _, t in pieces)
     if not base_rtl and not _has_rtl(text):
-        return [(s, *_shape_run(s, t, None)) for s, t in _merge(pieces)]
+        merged = [(s, t.translate(_NO_CONTROLS)) for s, t in _merge(pieces)]
+        return [VisualRun(s, *_shape_run(s, t, None), n) for n, (s, t) in enumerate(merged) if t]
     levels = _levels(text, base_rtl)
     runs: list[tuple[int, Style, str]] = []
     i = 0
@@ -521,40 +645,47 @@ def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun
                 runs[-1] = (level, style, runs[-1][2] + ch)
             else:
                 runs.append((level, style, ch))
-    # Rule L2: from the highest level down to the lowest odd one, reverse every
-    # maximal sequence of runs at that level or higher.
-    order = list(range(len(runs)))
-    if runs:
-        highest = max(r[0] for r in runs)
-        lowest_odd = min((r[0] for r in runs if r[0] % 2), default=highest + 1)
-        for level in range(highest, lowest_odd - 1, -1):
-            k = 0
-            while k < len(order):
-                if runs[order[k]][0] >= level:
-                    end = k
-                    while end < len(order) and runs[order[end]][0] >= level:
-                        end += 1
-                    order[k:end] = reversed(order[k:end])
-                    k = end
-                else:
-                    k += 1
     visual: list[VisualRun] = []
-    for idx in order:
+    for idx in visual_order([level for level, _, _ in runs]):
         level, style, run_text = runs[idx]
-        visual.append((style, *_shape_run(style, run_text, bool(level % 2))))
+        visual.append(VisualRun(style, *_shape_run(style, run_text, bool(level % 2)), idx))
     return visual
+
+
+def visual_order(levels: Sequence[int]) -> list[int]:
+    """Rule L2 of UAX #9 on runs: the indices of runs at ``levels`` in visual
+    order.  From the highest level down to the lowest odd one, every maximal
+    sequence of runs at that level or higher is reversed."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    highest = max(levels)
+    lowest_odd = min((lv for lv in levels if lv % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        k = 0
+        while k < len(order):
+            if levels[order[k]] >= level:
+                end = k
+                while end < len(order) and levels[order[end]] >= level:
+                    end += 1
+                order[k:end] = reversed(order[k:end])
+                k = end
+            else:
+                k += 1
+    return order
+
+
+_NO_CONTROLS = str.maketrans(dict.fromkeys(_EMBEDDING_CONTROLS))
 
 
 def actual_text(pieces: Sequence[Piece], direction: Direction,
                 runs: Sequence[VisualRun]) -> str | None:
-    """The logical text of a line whose glyphs do not spell it: right-to-left
-    text, or letters the font builds from a base and a mark (Vietnamese ị)."""
-    text = "".join(t for _, t in pieces).translate(_NO_CONTROLS)
-    if direction != "rtl" and not _has_rtl(text):
-        glyphs = "".join(shaped.text for _, shaped, _ in runs)
-        if glyphs == unicodedata.normalize("NFC", text):
-            return None
-    return text
+    """The /ActualText a line needs: none.  The ToUnicode map spells every
+    glyph's characters and lines are written in reading order, so extractors
+    read kedu's lines as they are (poppler even reverses right-to-left
+    /ActualText a second time).  Kept so that callers written for the earlier
+    text engine keep working; :func:`draw_line` still accepts a text."""
+    return None
 
 
 def _merge(pieces: Sequence[Piece]) -> list[Piece]:
@@ -661,37 +792,28 @@ def _placement(shaped: Shaped, size: float) -> Placement:
     return tuple(code)
 
 
-def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    """``font.splitString(text, doc)``, without its per-character loop when every
-    character already has a code in the document's first subset."""
-    state = font.state.get(doc)
-    if state is not None:
-        try:
-            return [(0, bytes(map(state.assignments.__getitem__, map(ord, text))))]
-        except (KeyError, ValueError):  # a new character, or a code past 255
-            pass
-    return font.splitString(text, doc)  # type: ignore[no-any-return]
-
-
-def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
-    """Text-showing operators for one run, byte for byte what reportlab's
-    ``PDFTextObject.textOut`` writes for the equivalent ``ShapedStr``."""
+def _show(canv: Any, face: Face, size: float, shaped: Shaped, render: str = "0") -> list[str]:
+    """Text-showing operators for one run: for a run in visual order, byte for
+    byte what reportlab's ``PDFTextObject.textOut`` writes for the equivalent
+    ``ShapedStr``; for a placed run, see :func:`_show_placed`."""
     font = _ttf(face)
-    doc = canv._doc
+    doc = rl_adapter.document(canv)
     tail = _font_op_tail(size)
     code: list[str] = []
     shapable = font.shapable
     glyphs = shaped.glyphs if shapable else None
-    chunks = _split(font, shaped.text, doc)
+    chunks = rl_adapter.codes(font, shaped.text, doc)
+    if shaped.placed is not None:
+        return _show_placed(font, doc, tail, size, shaped, chunks, render)
     if glyphs is None:
         for subset, codes in chunks:
-            code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+            code.append(f"{rl_adapter.subset_name(font, subset, doc)} {tail}")
             code.append(f"({_escape(codes)}) Tj")
         return code
     kerns = shaped.kerns
     if kerns is not None and len(chunks) == 1:
         subset, codes = chunks[0]
-        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+        code.append(f"{rl_adapter.subset_name(font, subset, doc)} {tail}")
         parts: list[str] = []
         start = 0
         for i, number in kerns:
@@ -712,7 +834,7 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
     # as reportlab's textobject._formatText does for a ShapedStr.
     start = 0
     for subset, codes in chunks:
-        code.append(f"{font.getSubsetInternalName(subset, doc)} {tail}")
+        code.append(f"{rl_adapter.subset_name(font, subset, doc)} {tail}")
         part = shaped
         if len(chunks) > 1:
             part = shaped._replace(
@@ -730,48 +852,207 @@ def _show(canv: Any, face: Face, size: float, shaped: Shaped) -> list[str]:
     return code
 
 
+def _show_placed(
+    font: rl_adapter.KeduTTFont, doc: Any, tail: str, size: float, shaped: Shaped,
+    chunks: list[tuple[int, bytes]], render: str,
+) -> list[str]:
+    """A placed run: its text glyphs in logical order, each moved to its shaped
+    origin by the ``TJ`` number before it (positive: back to the left).
+
+    Extractors differ in how they order right-to-left text: poppler sorts
+    glyphs by position and reverses right-to-left words itself, MuPDF keeps the
+    content stream's order, and pypdf reverses right-to-left characters shown
+    since the last font change.  Logical order in the stream, with the font set
+    again before every glyph of a right-to-left run, gives logical text in all
+    three (tests/test_pdf_textlayer.py checks each).
+    """
+    assert shaped.placed is not None
+    codes = [(subset, code) for subset, data in chunks for code in data]
+    out: list[str] = []
+    parts: list[str] = []
+    rise = 0.0
+    current = -1
+    hidden = False
+    size_op = f"{fp_str(size)} Tf"
+    font_op = ""
+    rtl = shaped.rtl
+    for (subset, c), (move, y, invisible) in zip(codes, shaped.placed, strict=True):
+        if subset != current or rtl or invisible != hidden or y != rise:
+            if parts:
+                out.append(f"[{' '.join(parts)}] TJ")
+                parts = []
+            if subset != current:
+                name = rl_adapter.subset_name(font, subset, doc)
+                font_op = f"{name} {size_op}"
+                out.append(f"{name} {tail}" if current < 0 else font_op)
+                current = subset
+            elif rtl:
+                out.append(font_op)
+            if invisible != hidden:
+                out.append("3 Tr" if invisible else f"{render} Tr")
+                hidden = invisible
+            if y != rise:
+                out.append(f"{_rise(size, y)} Ts")
+                rise = y
+        if move is not None:
+            parts.append(move)
+        parts.append(f"({_ESCAPES[c]})")
+    if parts:
+        out.append(f"[{' '.join(parts)}] TJ")
+    if hidden:
+        out.append(f"{render} Tr")
+    if rise:
+        out.append("0 Ts")
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _rise(size: float, y: float) -> str:
+    return fp_str(size * y / 1000)  # type: ignore[no-any-return]
+
+
+class _Outline:
+    """A fontTools-style pen that writes a glyph outline as PDF path operators
+    (quadratic curves become cubic ones)."""
+
+    def __init__(self) -> None:
+        self.ops: list[str] = []
+        self.last = (0.0, 0.0)
+
+    def moveTo(self, p: tuple[float, float]) -> None:
+        self.ops.append(f"{fp_str(*p)} m")
+        self.last = p
+
+    def lineTo(self, p: tuple[float, float]) -> None:
+        self.ops.append(f"{fp_str(*p)} l")
+        self.last = p
+
+    def curveTo(self, *points: tuple[float, float]) -> None:
+        c1, c2, p = points
+        self.ops.append(" ".join(_short(v) for v in (*c1, *c2, *p)) + " c")
+        self.last = p
+
+    def qCurveTo(self, *points: tuple[float, float]) -> None:
+        (qx, qy), (px, py) = points
+        x0, y0 = self.last
+        self.curveTo(
+            (x0 + 2 * (qx - x0) / 3, y0 + 2 * (qy - y0) / 3),
+            (px + 2 * (qx - px) / 3, py + 2 * (qy - py) / 3),
+            (px, py),
+        )
+
+    def closePath(self) -> None:
+        self.ops.append("h")
+
+    def endPath(self) -> None:
+        pass
+
+
+@cache
+def _outline(face: Face, gid: int) -> tuple[str, tuple[float, float, float, float]]:
+    """A glyph's outline as path operators in font units, and its bounding box."""
+    hb_font = _hb_font(face)
+    pen = _Outline()
+    hb_font.draw_glyph_with_pen(gid, pen)
+    ext = hb_font.get_glyph_extents(gid)
+    pad = _upem(face) * 0.05  # room for a synthetic bold's stroke
+    box = (ext.x_bearing - pad, ext.y_bearing + ext.height - pad,
+           ext.x_bearing + ext.width + pad, ext.y_bearing + pad)
+    return " ".join(pen.ops), box
+
+
+_forms: WeakKeyDictionary[Any, dict[tuple[Face, int], str]] = WeakKeyDictionary()
+
+
+def _shape_form(canv: Any, face: Face, gid: int) -> str:
+    """The name of a form XObject drawing glyph ``gid`` as a filled shape, made
+    on first use in this document.
+
+    Glyphs that stand for no text (the dots of Arabic letters in Noto Sans
+    Arabic, accents stacked on a base) must not be text: every extractor gives
+    each text glyph at least one character, and MuPDF gives U+FFFD to a glyph
+    whose ToUnicode entry is empty, which would split every dotted Arabic
+    letter's word.  The form takes the fill colour of the text around it."""
+    names = _forms.setdefault(rl_adapter.document(canv), {})
+    name = names.get((face, gid))
+    if name is not None:
+        return name
+    name = f"kg{len(names)}"  # numbered in order of first use: deterministic
+    names[(face, gid)] = name
+    if not canv.hasForm(name):
+        path, box = _outline(face, gid)
+        paint = f"{fp_str(_upem(face) * 0.035)} w B" if face.synthetic_bold else "f"
+        canv.beginForm(name, *box)
+        rl_adapter.append(canv, f"{path} {paint}" if path else "n")
+        # Only a path: no fonts in its resources (reportlab would list every
+        # font of the document, which extractors then read for each use).
+        canv.endForm(Resources=rl_adapter.path_only_resources())
+    return name
+
+
 def draw_line(
     canv: Any, runs: Sequence[VisualRun], x: float, y: float, actual_text: str | None = None
 ) -> float:
     """Draw visual runs starting at ``x`` on baseline ``y``; return the end x.
 
-    ``actual_text`` (the line in logical order) is attached as a marked-content
-    /ActualText span: extraction then yields words in reading order rather than
-    the visual order of right-to-left glyphs.
+    Runs are placed in visual order but written to the page in logical order,
+    one text object each, so extractors that keep the content stream's order
+    read a mixed-direction line in reading order.  ``actual_text`` (the line in
+    logical order) may be attached as a marked-content /ActualText span; the
+    ToUnicode map already spells every glyph's text, so kedu's own layouts do
+    not need it.
     """
     assert canv.bottomup
-    out = canv._code
     if actual_text is not None:
         encoded = ("\ufeff" + actual_text).encode("utf-16-be").hex().upper()
-        out.append(f"/Span <</ActualText <{encoded}>>> BDC")
-    for style, shaped, width in runs:
-        face = style.face
-        head = f"BT 1 0 0 1 {fp_str(x, y)} Tm {_fill_op(style.color)}"
-        if face.synthetic_bold:
-            canv.saveState()
-            canv.setStrokeColor(color(style.color))
-            canv.setLineWidth(style.size * 0.035)
-            head += " 2 Tr"
-        out.append(" ".join([head, *_show(canv, face, style.size, shaped), "ET"]))
-        if face.synthetic_bold:
-            canv.restoreState()
-        if style.href:
-            canv.saveState()
-            canv.setStrokeColor(color(style.color))
-            canv.setLineWidth(max(0.5, style.size / 18))
-            underline = y - style.size * 0.14
-            canv.line(x, underline, x + width, underline)
-            canv.restoreState()
-            canv.linkURL(
-                style.href,
-                (x, y - style.size * 0.3, x + width, y + style.size * 0.9),
-                relative=1,
-                thickness=0,
-            )
-        x += width
+        rl_adapter.append(canv, f"/Span <</ActualText <{encoded}>>> BDC")
+    starts = []
+    for run in runs:
+        starts.append(x)
+        x += run.width
+    for run, start in sorted(zip(runs, starts, strict=True), key=lambda r: r[0].order):
+        _draw_run(canv, run, start, y)
     if actual_text is not None:
-        out.append("EMC")
+        rl_adapter.append(canv, "EMC")
     return x
+
+
+def _draw_run(canv: Any, run: VisualRun, x: float, y: float) -> None:
+    style, shaped, width = run.style, run.shaped, run.width
+    face = style.face
+    head = f"BT 1 0 0 1 {fp_str(x, y)} Tm {_fill_op(style.color)}"
+    if face.synthetic_bold:
+        canv.saveState()
+        canv.setStrokeColor(color(style.color))
+        canv.setLineWidth(style.size * 0.035)
+        head += " 2 Tr"
+    render = "2" if face.synthetic_bold else "0"
+    ops = _show(canv, face, style.size, shaped, render) if shaped.text else []
+    rl_adapter.append(canv, " ".join([head, *ops, "ET"]))
+    if shaped.shapes:
+        # One q ... Q per run: each shape moves the origin on from the last one.
+        scale = fp_str(style.size / _upem(face))
+        rl_adapter.append(canv, f"q {scale} 0 0 {scale} {fp_str(x, y)} cm")
+        for gid, step in shaped.shapes:
+            name = _shape_form(canv, face, gid)
+            rl_adapter.append(canv, f"1 0 0 1 {step} cm")
+            canv.doForm(name)
+        rl_adapter.append(canv, "Q")
+    if face.synthetic_bold:
+        canv.restoreState()
+    if style.href:
+        canv.saveState()
+        canv.setStrokeColor(color(style.color))
+        canv.setLineWidth(max(0.5, style.size / 18))
+        underline = y - style.size * 0.14
+        canv.line(x, underline, x + width, underline)
+        canv.restoreState()
+        canv.linkURL(
+            style.href,
+            (x, y - style.size * 0.3, x + width, y + style.size * 0.9),
+            relative=1,
+            thickness=0,
+        )
 
 
 # --- the flowable --------------------------------------------------------------------------
