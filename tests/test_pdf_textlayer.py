@@ -46,7 +46,7 @@ def _pdf(name: str) -> bytes:
     """The example handouts the acceptance names: ar, ar.large, en-ar, and others."""
     exporter = get_exporter("pdf")
     if name == "en-ar":
-        return exporter.export(_doc("ar"), ExportOptions(companion=_doc("en")))
+        return exporter.export_bilingual(_doc("ar"), _doc("en"), ExportOptions())
     locale, _, large = name.partition(".")
     return exporter.export(_doc(locale), ExportOptions(large_print=bool(large)))
 
