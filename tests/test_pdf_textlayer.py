@@ -17,12 +17,15 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 from babel.messages.pofile import read_po
 
 from kedu.exporters import ExportOptions, get_exporter
+from kedu.exporters.pdf.fonts import family
+from kedu.exporters.pdf.text import Style
 from kedu.load import load_article
 from kedu.localization import localize
 from kedu.models import LocalizedArticle
@@ -179,3 +182,101 @@ def test_bidi_isolates_in_title_and_paragraph_export(tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         poppler = _pdftotext(pdf, tmp_path)
         assert "Call" in poppler and "العيادة" in _WORD.findall(poppler)
+
+
+# --- the reportlab adapter's contract --------------------------------------------------------
+
+CONTRACT_SAMPLES = [
+    ("noto-sans", "Type Away, WAVE: Your careful treatment", "ltr"),
+    ("noto-sans", "Người bệnh ị ữ ệ ặ ỗ", "ltr"),  # letters drawn as a base and marks
+    ("noto-sans", "Шкала боли: от 0 до 10", "ltr"),
+    ("noto-sans-arabic", "هل سيجعلني العلاج بالكيتامين أشعر بالنشوة؟", "rtl"),
+    ("noto-sans-arabic", "أيضًا مدرَّب تقريبًا", "rtl"),  # harakat
+    ("wqy-microhei", "氯胺酮治疗会让我感到兴奋吗？“不会”", "ltr"),  # noqa: RUF001
+]
+
+
+def _render(draw: Callable[[object], None], tmp: Path, name: str) -> tuple[bytes, object]:
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(420, 40), pageCompression=0)
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    pdf = buf.getvalue()
+    (tmp / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-singlefile", str(tmp / f"{name}.pdf"),
+         str(tmp / name)], check=True,
+    )
+    return pdf, Image.open(tmp / f"{name}.pgm")
+
+
+@_tool("pdftoppm")
+@pytest.mark.parametrize(("key", "sample", "direction"), CONTRACT_SAMPLES)
+def test_fast_path_draws_what_reportlab_draws(key: str, sample: str, direction: str,
+                                              tmp_path: Path) -> None:
+    """The adapter's contract: kedu's fast path (rl_adapter + text.draw_line) puts
+    the same ink on the page as reportlab's public text object showing the same
+    shaped glyphs (``textOut`` of a ``ShapedStr``, in a font object of its own),
+    and its text layer reads back as the sample in every extractor."""
+    from PIL import ImageChops, ImageFilter
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+
+    from kedu.exporters.pdf import text as kt
+
+    face = family(key).regular
+    reference_font = f"contract-{face.name}"
+    if reference_font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(reference_font, str(face.path), subfontIndex=face.subfont))
+    ref = pdfmetrics.getFont(reference_font)
+    pieces = [(Style(face, 14.0, "#000000"), sample)]
+    runs = kt.layout_line(pieces, direction)  # type: ignore[arg-type]
+    assert len(runs) == 1
+
+    def reference(canvas: Any) -> None:
+        buf = kt._hb_shape(face, sample, direction == "rtl")
+        scale = 1000 / kt._upem(face)
+        hb_font = ref.hbFont(14.0)
+        chars, data = "", []
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+            gid = info.codepoint
+            known = ref.face.glyphToChar.get(gid)
+            code = known[0] if known else ref.hbAddPrivate(
+                hb_font.glyph_to_string(gid), gid, pos.x_advance * scale
+            )
+            chars += chr(code)
+            data.append(ShapeData(info.cluster, pos.x_advance * scale, pos.y_advance * scale,
+                                  pos.x_offset * scale, pos.y_offset * scale,
+                                  ref.face.charWidths.get(code, pos.x_advance * scale)))
+        obj = canvas.beginText(10, 15)
+        obj.setFont(reference_font, 14.0)
+        obj.textOut(ShapedStr(chars, shapeData=data))
+        canvas.drawText(obj)
+
+    def kedu(canvas: Any) -> None:
+        kt.draw_line(canvas, runs, 10, 15)
+
+    _, expected = _render(reference, tmp_path, "reportlab")
+    pdf, got = _render(kedu, tmp_path, "kedu")
+    # Ink where the other has none within 2 pixels (a third of a point): glyph
+    # positions, not antialiasing (paths and hinted glyphs rasterize differently).
+    def dark(image: Any) -> Any:
+        return image.point(lambda p: 255 if p > 128 else 0)
+
+    stray = [
+        dark(ImageChops.subtract(one.filter(ImageFilter.MinFilter(5)), other)).histogram()[255]
+        for one, other in ((got, expected), (expected, got))
+    ]
+    ink = dark(expected.point(lambda p: 255 - p)).histogram()[255]
+    assert ink > 300
+    assert max(stray) <= ink * 0.03, f"{stray} of {ink} ink pixels have no counterpart"
+    words = _WORD.findall(unicodedata.normalize("NFC", sample))
+    for extract in (_pypdf, *([_pdftotext] if shutil.which("pdftotext") else []),
+                    *([_mutool] if shutil.which("mutool") else [])):
+        assert _WORD.findall(unicodedata.normalize("NFC", extract(pdf, tmp_path))) == words, (
+            extract.__name__
+        )
