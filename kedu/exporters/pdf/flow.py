@@ -270,7 +270,8 @@ class Text(Flowable):  # type: ignore[misc]
                       link: tuple[str, Node] | None, pieces: Sequence[Piece]) -> None:
         """Tell the structure tree which element owns each annotation the
         runs will make (``draw_line`` adds one per linked run)."""
-        for style, _shaped, _width in runs:
+        for run in runs:
+            style = run.style
             if style.href:
                 node = link[1] if link and link[0] == style.href else self.node.add("Link")
                 seq.marks.link(seq.canv, node, _describe(pieces, style.href))

@@ -1012,13 +1012,16 @@ def draw_line(
         x += run.width
     for run, start in sorted(zip(runs, starts, strict=True), key=lambda r: r[0].order):
         _draw_run(canv, run, start, y)
+    for run, start in zip(runs, starts, strict=True):  # annotations in visual order
+        if run.style.href:
+            _draw_link(canv, run, start, y)
     if actual_text is not None:
         rl_adapter.append(canv, "EMC")
     return x
 
 
 def _draw_run(canv: Any, run: VisualRun, x: float, y: float) -> None:
-    style, shaped, width = run.style, run.shaped, run.width
+    style, shaped = run.style, run.shaped
     face = style.face
     head = f"BT 1 0 0 1 {fp_str(x, y)} Tm {_fill_op(style.color)}"
     if face.synthetic_bold:
@@ -1040,6 +1043,11 @@ def _draw_run(canv: Any, run: VisualRun, x: float, y: float) -> None:
         rl_adapter.append(canv, "Q")
     if face.synthetic_bold:
         canv.restoreState()
+
+
+def _draw_link(canv: Any, run: VisualRun, x: float, y: float) -> None:
+    """Underline a linked run and make it clickable."""
+    style, width = run.style, run.width
     if style.href:
         canv.saveState()
         canv.setStrokeColor(color(style.color))
