@@ -130,12 +130,8 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
-def _text_layer_pending(lang: str) -> bool:
-    """``pdfinfo -struct-text`` reads glyphs through ToUnicode only: until the text
-    engine maps shaped glyphs back to their characters (issue 12, text layer),
-    Arabic comes out as presentation forms in visual order and a Vietnamese line
-    with stacked marks goes missing, so their structure is checked by role only."""
-    return lang in ("ar", "vi")
+def _letters(text: str) -> str:
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
 
 
 # --- what the document tree says is there ----------------------------------------------------
@@ -218,20 +214,16 @@ def test_structure_lists_the_handout_in_reading_order(case: Case, pdf_dir: Path)
             expected_roles.append(role)
             expected_texts.append((document.lang, text))
     assert [role for role, _ in found] == expected_roles
-    for (role, text), (lang, want) in zip(found, expected_texts, strict=True):
-        if _text_layer_pending(lang):
-            continue
+    for (role, text), (_lang, want) in zip(found, expected_texts, strict=True):
         assert _norm(text) == _norm(want), (role, text, want)
     # Lists: one LI with a label and a body per item and contact detail.
     items = [role for _, role, _ in elements if role == "LI"]
     assert len(items) == sum(_list_items(d) for d in documents)
     assert sum(role == "Lbl" for _, role, _ in elements) == len(items)
     assert sum(role == "LBody" for _, role, _ in elements) == len(items)
-    # Every paragraph of the article is a P with its text (left-to-right scripts).
+    # Every paragraph of the article is a P with its text, in every script.
     paragraphs = [_norm(text) for _, role, text in elements if role == "P"]
     for document in documents:
-        if _text_layer_pending(document.lang):
-            continue
         for section in document.sections():
             for child in section.blocks:
                 if isinstance(child, Paragraph):
@@ -323,6 +315,9 @@ def test_each_bookmark_opens_the_page_and_place_of_its_heading(
         top = height - float(mark["/Top"])
         near = _norm(" ".join(w.text for w in words if abs(w.y0 - top) < 30))
         want = _norm(first)
+        # pdftotext -bbox lists right-to-left words in visual order, where the
+        # harakat's place depends on how it sorts them: compare letters only.
+        near, want = _letters(near), _letters(want)
         assert want in near or want[::-1] in near, (
             f"{mark.title!r}: no {first!r} near the top of page {number + 1}"
         )
