@@ -26,7 +26,10 @@ python_version = 3.11
 [mypy-kedu.*]
 follow_imports = silent
 [mypy-dask.*]
+# Dask is an optional extra and has no type annotations: a user's project treats
+# it as untyped (Any), whether it is installed or not.
 ignore_missing_imports = True
+follow_imports = skip
 """
 
 
