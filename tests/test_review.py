@@ -215,3 +215,38 @@ def test_draft_notice_is_printed_until_reviewed_and_returns_after_a_change(
     assert main(["i18n", "update", str(path), "--locales", str(locales)]) == 0
     assert main([*args, "--allow-partial"]) == 0
     assert " ".join(words) in " ".join(_pdf_text(out / "ketamine-therapy.es.pdf").split())
+
+
+def test_a_review_of_labels_covers_what_prints_not_the_staff_interface(tmp_path: Path) -> None:
+    """kedu.po also holds the words of `kedu serve`'s interface; a medical review of the
+    printed labels neither waits for them nor is undone by editing them."""
+    from datetime import date
+
+    from kedu.localization.review import review_status
+    from kedu.localization.workflow import record_review
+
+    shipped = Path(__file__).resolve().parent.parent / "kedu" / "locales" / "es"
+    po = tmp_path / "es" / "LC_MESSAGES" / "kedu.po"
+    po.parent.mkdir(parents=True)
+    catalog = read_catalog(shipped / "LC_MESSAGES" / "kedu.po", "es")
+    interface = [m for m in catalog if m.id and (m.context or "").startswith("serve/")]
+    printed = [m for m in catalog if m.id and not (m.context or "").startswith("serve/")]
+    assert interface and printed
+    for message in interface:
+        message.string = ""  # the interface is not translated yet
+    write_catalog(po, catalog)
+
+    record_review(CatalogStore(tmp_path), "kedu", "es", "Ana Ruiz, CMI", date(2026, 12, 1))
+    assert review_status(read_catalog(po, "es")).state == "reviewed"
+
+    catalog = read_catalog(po, "es")
+    next(m for m in catalog if m.id == interface[0].id).string = "Biblioteca"
+    write_catalog(po, catalog)
+    assert review_status(read_catalog(po, "es")).state == "reviewed"
+
+    catalog = read_catalog(po, "es")
+    label = next(m for m in catalog if m.id == printed[0].id and m.context == printed[0].context)
+    label.string = f"{label.string} (editado)"
+    write_catalog(po, catalog)
+    status = review_status(read_catalog(po, "es"))
+    assert status.state == "draft" and status.reason == "messages changed after the review"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from kedu.localization.catalogs import KeduCatalog
 from kedu.models.localized import ReviewStatus
@@ -25,14 +25,26 @@ REVIEWED_BY = "X-Reviewed-By"
 REVIEW_DATE = "X-Review-Date"
 REVIEWED_CHECKSUM = "X-Reviewed-Checksum"
 
+INTERFACE_CONTEXT = "serve/"
+"""Context prefix of the words of ``kedu serve``'s staff interface.  They share
+kedu's label catalog with the printed labels but never print on a handout, so a
+medical translator's review neither needs nor covers them: finishing or editing
+them does not undo a review."""
+
+
+def is_reviewed_text(message: Message) -> bool:
+    """Whether a review covers ``message``: every text a handout can print."""
+    return bool(message.id) and not (message.context or "").startswith(INTERFACE_CONTEXT)
+
 
 def fingerprint(catalog: Catalog) -> str:
-    """A short hash of every live message: context, source, translation, fuzzy flag."""
+    """A short hash of every message a review covers: context, source, translation,
+    fuzzy flag."""
     digest = hashlib.sha256()
     rows = sorted(
         (m.context or "", str(m.id), str(m.string), "fuzzy" if m.fuzzy else "")
         for m in catalog
-        if m.id
+        if is_reviewed_text(m)
     )
     for row in rows:
         digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
@@ -52,7 +64,7 @@ def review_status(catalog: KeduCatalog) -> ReviewStatus:
         return ReviewStatus(
             state="draft", reviewed_by=by, reason=f"{REVIEW_DATE} {when_text!r} is not a date"
         )
-    if any(m.fuzzy for m in catalog if m.id):
+    if any(m.fuzzy for m in catalog if is_reviewed_text(m)):
         return ReviewStatus(
             state="draft",
             reviewed_by=by,

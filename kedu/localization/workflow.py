@@ -25,7 +25,7 @@ from kedu.localization.catalogs import (
     write_catalog,
 )
 from kedu.localization.extract import article_template, labels_template
-from kedu.localization.review import mark_reviewed
+from kedu.localization.review import is_reviewed_text, mark_reviewed
 from kedu.models.article import Article
 from kedu.write import write_atomic
 
@@ -199,7 +199,9 @@ def record_review(store: CatalogStore, domain: str, locale: str, reviewer: str, 
     path = store.po_path(name, domain)
     catalog = copy.deepcopy(read_catalog(path, name))
     unfinished = [
-        m.context or str(m.id) for m in catalog if m.id and (m.fuzzy or not _complete(m.string))
+        m.context or str(m.id)
+        for m in catalog
+        if is_reviewed_text(m) and (m.fuzzy or not _complete(m.string))
     ]
     if unfinished:
         raise CatalogError(
