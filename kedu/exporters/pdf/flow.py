@@ -74,9 +74,9 @@ INK = "#1b1b1b"
 
 # A span the document tree marks with its own direction (a website, an address
 # starting with a number, inside right-to-left text) keeps its own order
-# whatever surrounds it.  Embeddings (LRE/RLE … PDF) until the text engine's
-# bidi supports isolates (LRI/RLI … PDI); for one span the result is the same.
-_LRI, _RLI, _PDI = "\u202a", "\u202b", "\u202c"
+# whatever surrounds it: a bidi isolate (LRI/RLI … PDI), so neither the span
+# nor the text around it is reordered by the other.
+_LRI, _RLI, _PDI = "\u2066", "\u2067", "\u2069"
 
 
 def _no_space_after(ch: str) -> bool:
