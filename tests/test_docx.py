@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import io
 import shutil
-import struct
 import subprocess
 import sys
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +43,7 @@ from kedu.models.article import (
 )
 from kedu.models.inline import plain_text
 from kedu.models.localized import LocalizedArticle
+from tests.handouts import png
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
@@ -486,23 +485,8 @@ def test_markup_injection_stays_literal(tmp_path: Path) -> None:
     assert document.core_properties.created == datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body)
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
 def test_image_with_alt_text_caption_and_credit(tmp_path: Path) -> None:
-    (tmp_path / "pic.png").write_bytes(_png(40, 20))
+    (tmp_path / "pic.png").write_bytes(png(40, 20))
     image = {
         "type": "image",
         "id": "pic",
@@ -529,7 +513,7 @@ def test_missing_image_names_the_file(tmp_path: Path) -> None:
 
 
 def test_logo_in_every_header(tmp_path: Path) -> None:
-    (tmp_path / "logo.png").write_bytes(_png(60, 20))
+    (tmp_path / "logo.png").write_bytes(png(60, 20))
     doc = _source_doc(tmp_path, organization={"name": "Clinic"})
     data = get_exporter("docx").export(doc, ExportOptions(logo=tmp_path / "logo.png"))
     section = docx.Document(io.BytesIO(data)).sections[0]

@@ -313,9 +313,9 @@ def test_companion_of_another_article_is_refused(tmp_path: Path) -> None:
 
 
 def test_picture_spans_both_columns(tmp_path: Path) -> None:
-    from tests.test_docx import _png
+    from tests.handouts import png
 
-    (tmp_path / "pic.png").write_bytes(_png(40, 20))
+    (tmp_path / "pic.png").write_bytes(png(40, 20))
     article = Article.model_validate(
         {
             "id": "demo",

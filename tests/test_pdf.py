@@ -24,6 +24,7 @@ from kedu.load import load_article
 from kedu.localization import localize
 from kedu.models import Article, LocalizedArticle
 from kedu.models.inline import plain_text
+from tests.handouts import png
 from tests.pdftext import normalize, segments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,8 +307,8 @@ def test_missing_image_names_the_file(tmp_path: Path) -> None:
 
 
 def test_image_with_caption_and_credit(tmp_path: Path) -> None:
-    png = _tiny_png()
-    (tmp_path / "photo.png").write_bytes(png)
+    image = png(8, 6)
+    (tmp_path / "photo.png").write_bytes(image)
     article = _article(
         sections=[
             {
@@ -326,24 +327,6 @@ def test_image_with_caption_and_credit(tmp_path: Path) -> None:
     text = normalize(extract_text(io.BytesIO(data)))
     assert "A calm room" in text and "Photo: Jane Doe" in text and "Tip" in text
     assert b"/Subtype /Image" in data
-
-
-def _tiny_png() -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    raw = b"".join(b"\x00" + b"\x80\xa0\xc0" * 8 for _ in range(6))
-    header = struct.pack(">IIBBBBB", 8, 6, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_draft_notice_on_every_page() -> None:

@@ -451,9 +451,9 @@ def test_cli_writes_the_bilingual_file_name(tmp_path: Path) -> None:
 
 
 def test_image_spans_both_columns_with_paired_captions(tmp_path: Path) -> None:
-    from tests.test_pdf import _tiny_png
+    from tests.handouts import png
 
-    (tmp_path / "photo.png").write_bytes(_tiny_png())
+    (tmp_path / "photo.png").write_bytes(png(8, 6))
 
     def article(caption: str) -> LocalizedArticle:
         art = Article.model_validate(

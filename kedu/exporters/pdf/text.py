@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache, partial, reduce
 from itertools import groupby
 from operator import add
@@ -41,13 +41,12 @@ from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.platypus import Flowable
 
 from kedu.exporters.pdf import rl_adapter
 from kedu.exporters.pdf.fonts import Face, FontStack, is_cjk, register
 
 __all__ = [
-    "Line", "Shaped", "Span", "Style", "TextBlock", "actual_text", "draw_line", "layout_line",
+    "Line", "Shaped", "Span", "Style", "actual_text", "draw_line", "layout_line",
     "shape",
 ]
 
@@ -1095,94 +1094,3 @@ def resolve(spans: Iterable[Span], stack: FontStack, para: ParaStyle) -> list[Pi
             else:
                 pieces.append((style, part))
     return pieces
-
-
-class TextBlock(Flowable):  # type: ignore[misc]
-    """A paragraph set by kedu's own line breaker; splits between lines.
-
-    Splitting keeps at least two lines on each side (no orphans or widows), so
-    a list term or the first line of an FAQ answer never sits alone at the
-    bottom of a page.
-    """
-
-    MIN_LINES = 2
-
-    def __init__(
-        self,
-        pieces: Sequence[Piece],
-        para: ParaStyle,
-        *,
-        bullet: Sequence[Piece] = (),
-        outline: tuple[str, str, int] | None = None,
-        keep_with_next: bool = False,
-        lines: Sequence[Line] | None = None,
-    ) -> None:
-        super().__init__()
-        self.pieces = tuple(pieces)
-        self.para = para
-        self.bullet = tuple(bullet)
-        self.outline = outline
-        self.keepWithNext = keep_with_next
-        self.spaceBefore = para.space_before
-        self.spaceAfter = para.space_after
-        self._lines: list[Line] | None = list(lines) if lines is not None else None
-        self._laid_width: float | None = None
-
-    def _layout(self, avail_width: float) -> list[Line]:
-        # Blocks made by split() carry finished lines and no pieces to re-break.
-        if self.pieces and self._laid_width != avail_width:
-            self._lines = break_lines(self.pieces, avail_width - self.para.indent)
-            self._laid_width = avail_width
-        return self._lines or []
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        lines = self._layout(availWidth)
-        self.width = availWidth
-        self.height = len(lines) * self.para.leading
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        lines = self._layout(availWidth)
-        fit = int((availHeight + 1e-6) // self.para.leading)
-        if fit >= len(lines):
-            return [self]
-        fit = min(fit, len(lines) - self.MIN_LINES)
-        if fit < self.MIN_LINES:
-            return []
-        first = TextBlock(
-            (), replace(self.para, space_after=0), bullet=self.bullet, outline=self.outline,
-            lines=lines[:fit],
-        )
-        rest = TextBlock(
-            (), replace(self.para, space_before=0), keep_with_next=self.keepWithNext,
-            lines=lines[fit:],
-        )
-        first._laid_width = rest._laid_width = availWidth
-        return [first, rest]
-
-    def draw(self) -> None:
-        canv = self.canv
-        para = self.para
-        lines = self._lines or []
-        if self.outline is not None:
-            title, key, level = self.outline
-            canv.bookmarkPage(key)
-            canv.addOutlineEntry(title, key, level=level, closed=False)
-        rtl = para.direction == "rtl"
-        descent = (para.leading - para.size) / 2 + para.size * 0.22
-        for n, line in enumerate(lines):
-            y = self.height - (n + 1) * para.leading + descent
-            runs = layout_line(line.pieces, para.direction)
-            if para.align == "center":
-                x = (self.width - line.width) / 2
-            elif rtl:
-                x = self.width - para.indent - line.width
-            else:
-                x = para.indent
-            draw_line(canv, runs, x, y, actual_text(line.pieces, para.direction, runs))
-            if n == 0 and self.bullet:
-                bullet_runs = layout_line(self.bullet, para.direction)
-                bullet_width = sum(r[2] for r in bullet_runs)
-                gap = para.indent - bullet_width
-                bx = self.width - para.indent + gap / 2 if rtl else gap / 2
-                draw_line(canv, bullet_runs, bx, y)
