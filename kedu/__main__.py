@@ -1,5 +1,6 @@
-"""``python -m kedu`` runs the command line."""
+"""``python -m kedu``: the same as the ``kedu`` command."""
 
-from kedu.cli import run
+from kedu.interrupts import run_cli
 
-run()
+if __name__ == "__main__":
+    run_cli()

@@ -244,7 +244,6 @@ def _write(result: JobResult, out_dir: Path) -> JobResult:
     target = out_dir / result.filename
     try:
         write_atomic(target, result.data)
-    except OSError as exc:
-        error = str(OutputError(f"cannot write: {exc.strerror or exc}", path=target))
-        return result.model_copy(update={"error": error, "data": None})
+    except OutputError as exc:  # one line naming the file
+        return result.model_copy(update={"error": str(exc), "data": None})
     return result

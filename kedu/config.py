@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kedu.errors import ConfigError
 from kedu.exporters.base import Paper
+from kedu.limits import check_file_size
 from kedu.models.article import Article, InlineText, Organization
 
 __all__ = ["CONFIG_FILE", "Config", "ServeSettings", "load_config"]
@@ -79,13 +80,31 @@ class Config(BaseModel):
         return article.model_copy(update=update) if update else article
 
 
+def prefix_of(table: tuple[str, ...] | None) -> str:
+    return "tool.kedu." if table else ""
+
+
+def _check_logo(logo: Path, source: Path, *, prefix: str) -> None:
+    """The logo is printed on every handout: it must decode now, not fail every export."""
+    from kedu.images import ImageProblem, check_image
+
+    try:
+        check_image(logo)
+    except ImageProblem as exc:
+        raise ConfigError(f"{logo}: {exc}", path=source, field=prefix + "logo") from None
+
+
 def load_config(directory: Path | None = None) -> Config:
     """Read ``kedu.toml`` (or ``[tool.kedu]`` of ``pyproject.toml``) in ``directory``."""
     folder = directory or Path.cwd()
     candidates = [(folder / CONFIG_FILE, None), (folder / "pyproject.toml", ("tool", "kedu"))]
     for path, table in candidates:
-        if not path.is_file():
+        if not path.exists():
             continue
+        if not path.is_file():
+            # A kedu.toml folder (or a broken link) would otherwise be ignored silently.
+            raise ConfigError("is not a file; kedu reads its settings from this name", path=path)
+        check_file_size(path, error=ConfigError)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -104,12 +123,14 @@ def load_config(directory: Path | None = None) -> Config:
 
             known = (*Config.model_fields, *Organization.model_fields, *ServeSettings.model_fields)
             field, _line, message = format_validation_error(exc, known_fields=known)
-            prefix = "tool.kedu." if table else ""
-            raise ConfigError(message, path=path, field=prefix + field) from None
+            raise ConfigError(message, path=path, field=prefix_of(table) + field) from None
         update: dict[str, object] = {"source": path}
         for name in ("logo", "locales_dir", "output_dir"):
             value = getattr(config, name)
             if value is not None and not value.is_absolute():
                 update[name] = base / value
-        return config.model_copy(update=update)
+        config = config.model_copy(update=update)
+        if config.logo is not None:
+            _check_logo(config.logo, path, prefix=prefix_of(table))
+        return config
     return Config()

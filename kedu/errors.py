@@ -116,12 +116,21 @@ class MissingGlyphError(ExportError):
     """Some characters of the localized article are not covered by the chosen font."""
 
 
+class OptionsError(UsageError, ValueError):
+    """Options given through the Python API are invalid (e.g. ``paper="b5"``).
+
+    The pydantic ``ValidationError`` is kept as ``__cause__``."""
+
+
 class ConfigError(KeduError):
     """kedu.toml (or [tool.kedu]) is malformed or has an unknown key."""
 
 
-class OutputError(KeduError):
-    """An output file or directory cannot be written."""
+class OutputError(KeduError, OSError):
+    """An output file or directory cannot be written.
+
+    Also an ``OSError``, so code written for the plain error of an earlier
+    :func:`kedu.write_atomic` still catches it."""
 
 
 class ImportArticleError(KeduError):

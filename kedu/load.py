@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kedu.errors import ArticleError, ArticleSchemaError, ArticleSyntaxError
+from kedu.limits import check_file_size, limits, too_big
 from kedu.models import article as article_models
 from kedu.models.article import Article, FieldValueError
 
@@ -75,7 +77,8 @@ def load_article(path: str | os.PathLike[str]) -> Article:
     Raises :class:`~kedu.errors.ArticleError` (or a subclass) with a one-line message.
     A file written by kedu's JSON exporter is refused (:func:`refuse_export`):
     a translated export loaded as a source would print as a fake English
-    handout.
+    handout.  Files beyond the limits of :mod:`kedu.limits` are refused before
+    they are read.
     """
     path = Path(path)
     kind = ARTICLE_SUFFIXES.get(path.suffix.lower())
@@ -84,6 +87,7 @@ def load_article(path: str | os.PathLike[str]) -> Article:
             f"unsupported file type {path.suffix or '(none)'!r}; use .yaml, .yml or .json",
             path=path,
         )
+    check_file_size(path, error=ArticleError)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -101,6 +105,11 @@ def load_article(path: str | os.PathLike[str]) -> Article:
 
 def parse_article(text: str, *, kind: str = "yaml", path: str | Path = "<string>") -> Article:
     """Validate article source ``text`` given as YAML or JSON."""
+    limit = limits().max_file_bytes
+    if len(text) > limit:  # characters, not bytes: a cheap bound for text given directly
+        raise ArticleError(
+            too_big("the text", len(text), "max_file_bytes", limit, "characters"), path=path
+        )
     data = _parse_json(text, path) if kind == "json" else _parse_yaml(text, path)
     refuse_export(data, path)
     if not isinstance(data, dict):
@@ -134,8 +143,15 @@ def refuse_export(data: Any, path: str | Path) -> None:
 
 
 def _parse_yaml(text: str, path: str | Path) -> Any:
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        # Compose the node graph first (cheap: an alias is one shared node), check
+        # its size with aliases expanded, and only then build Python values.
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_tree(node, path)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -151,7 +167,111 @@ def _parse_yaml(text: str, path: str | Path) -> Any:
             f"{kind}: {problem}", path=path, line=mark.line + 1, column=mark.column + 1
         ) from None
     except yaml.YAMLError as exc:
-        raise ArticleSyntaxError(f"YAML error: {exc}", path=path) from None
+        raise ArticleSyntaxError(f"YAML error: {' '.join(str(exc).split())}", path=path) from None
+    finally:
+        loader.dispose()
+
+
+# The only value types an article has; an explicit tag such as !!binary, !!set or
+# !!python/name would turn text into something else behind the author's back.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+}
+_NODE_KIND = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+def _check_yaml_tree(root: yaml.Node, path: str | Path) -> None:
+    """Refuse a node graph that is too big or deep once aliases are expanded, a
+    text or integer beyond the limits, a non-text mapping key or a special tag.
+
+    Each distinct node is visited once and its expanded size remembered, so a
+    "billion laughs" document costs as much to check as it has nodes, not as
+    much as it would expand to.
+    """
+    lim = limits()
+    sizes: dict[int, tuple[int, int, int]] = {}  # id(node) -> (nodes, chars, height)
+    active: set[int] = set()
+
+    def fail(node: yaml.Node, problem: str) -> ArticleSyntaxError:
+        mark = node.start_mark
+        return ArticleSyntaxError(
+            f"YAML error: {problem}", path=path, line=mark.line + 1, column=mark.column + 1
+        )
+
+    def visit(node: yaml.Node, depth: int) -> tuple[int, int, int]:
+        key = id(node)
+        known = sizes.get(key)
+        if known is None:
+            if key in active:
+                raise fail(node, "an alias refers to a value that contains it")
+            if depth > lim.max_depth:
+                raise fail(
+                    node, too_big("the nesting depth", depth, "max_depth", lim.max_depth)
+                )
+            active.add(key)
+            known = measure(node, depth)
+            active.discard(key)
+            sizes[key] = known
+        height = known[2]
+        if depth + height > lim.max_depth:
+            raise fail(
+                node, too_big("the nesting depth", depth + height, "max_depth", lim.max_depth)
+            )
+        return known
+
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int, int]:
+        if node.tag not in _PLAIN_TAGS:
+            raise fail(node, f"the tag {_show_tag(node.tag)} is not allowed; use plain values")
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value
+            if len(value) > lim.max_field_chars:
+                raise fail(
+                    node,
+                    too_big("a text", len(value), "max_field_chars", lim.max_field_chars,
+                            "characters"),
+                )
+            if node.tag.endswith(":int") and sum(c.isdigit() for c in value) > lim.max_int_digits:
+                raise fail(
+                    node,
+                    too_big("an integer", sum(c.isdigit() for c in value), "max_int_digits",
+                            lim.max_int_digits, "digits"),
+                )
+            return 1, len(value), 0
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise fail(
+                        key_node,
+                        f"a key must be a name, not {_NODE_KIND.get(type(key_node), 'a value')}",
+                    )
+                children += (key_node, value_node)
+        else:
+            children = list(node.value)
+        nodes, chars, height = 1, 0, 0
+        for child in children:
+            n, c, h = visit(child, depth + 1)
+            nodes, chars, height = nodes + n, chars + c, max(height, h + 1)
+            if nodes > lim.max_nodes:
+                raise fail(
+                    child,
+                    too_big("the article, with aliases expanded,", nodes, "max_nodes",
+                            lim.max_nodes, "values"),
+                )
+            if chars > lim.max_total_chars:
+                raise fail(
+                    child,
+                    too_big("the article's text, with aliases expanded,", chars,
+                            "max_total_chars", lim.max_total_chars, "characters"),
+                )
+        return nodes, chars, height
+
+    visit(root, 0)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -162,15 +282,64 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+def _json_int(digits: str) -> int:
+    limit = limits().max_int_digits
+    if len(digits.lstrip("-")) > limit:
+        raise ValueError(too_big("an integer", len(digits.lstrip("-")), "max_int_digits",
+                                 limit, "digits"))
+    return int(digits)
+
+
 def _parse_json(text: str, path: str | Path) -> Any:
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ArticleSyntaxError(
             f"JSON syntax error: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
         ) from None
+    except RecursionError:
+        # json nests by recursion: thousands of "[" exhaust the stack before any limit.
+        raise ArticleSyntaxError(
+            f"JSON error: nested more than {sys.getrecursionlimit():,} levels deep; "
+            f"the limit is {limits().max_depth}",
+            path=path,
+        ) from None
     except ValueError as exc:  # a duplicate key: the later one would silently win
         raise ArticleSyntaxError(f"JSON error: {exc}", path=path) from None
+    _check_json_tree(data, path)
+    return data
+
+
+def _check_json_tree(data: Any, path: str | Path) -> None:
+    """The JSON counterpart of :func:`_check_yaml_tree` (JSON has no aliases)."""
+    lim = limits()
+    nodes = 0
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        nodes += 1
+        field = where or None
+        if depth > lim.max_depth:
+            raise ArticleSyntaxError(
+                too_big("the nesting depth", depth, "max_depth", lim.max_depth),
+                path=path, field=field,
+            )
+        if nodes > lim.max_nodes:
+            raise ArticleSyntaxError(
+                too_big("the article", nodes, "max_nodes", lim.max_nodes, "values"), path=path
+            )
+        if isinstance(value, str) and len(value) > lim.max_field_chars:
+            raise ArticleSyntaxError(
+                too_big("the text", len(value), "max_field_chars", lim.max_field_chars,
+                        "characters"),
+                path=path, field=field,
+            )
+        if isinstance(value, dict):
+            stack.extend(
+                (v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in value.items()
+            )
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
 
 
 def format_validation_error(
@@ -319,15 +488,15 @@ def yaml_field_lines(source: str) -> dict[str, int]:
     return lines
 
 
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
-
-
 def check_references(article: Article, path: str | Path) -> None:
-    """Check the files an article points at (images), relative to its own file.
+    """Check the files an article points at (images), relative to its own file:
+    each must be inside the article's folder and decode completely as a PNG, JPEG
+    or GIF within the pixel limit (see :mod:`kedu.images`).
 
     Kept apart from :func:`load_article` because an article exported as JSON may
     be loaded from elsewhere; ``kedu validate`` and ``kedu export`` call both.
     """
+    from kedu.images import ImageProblem, check_image
     from kedu.models.article import ImageSection
 
     path = Path(path)
@@ -336,7 +505,6 @@ def check_references(article: Article, path: str | Path) -> None:
         if not isinstance(section, ImageSection):
             continue
         field = f"sections[{index}].src"
-        image = (base / section.src).resolve()
 
         def fail(problem: str, field: str = field) -> ArticleError:
             # The YAML is parsed again for line numbers only when a reference is
@@ -346,11 +514,12 @@ def check_references(article: Article, path: str | Path) -> None:
                 lines = yaml_field_lines(path.read_text(encoding="utf-8"))
             return ArticleError(problem, path=path, line=lines.get(field), field=field)
 
+        image = (base / section.src).resolve()
         if not image.is_relative_to(base):
             raise fail(f"{section.src!r} is outside the article's folder")
-        if not image.is_file():
+        if not image.exists():
             raise fail(f"image file not found: {section.src}")
-        with image.open("rb") as handle:
-            head = handle.read(8)
-        if not head.startswith(_IMAGE_SIGNATURES):
-            raise fail(f"{section.src} is not a PNG, JPEG or GIF image")
+        try:
+            check_image(image)
+        except ImageProblem as exc:
+            raise fail(f"{section.src}: {exc}") from None

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import click
 
+from kedu import interrupts
 from kedu._version import __version__
 from kedu.cli.common import State
 from kedu.errors import KeduError
@@ -82,7 +83,23 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv``; return the exit code."""
+    """Run the command line with ``argv``; return the exit code.
+
+    SIGINT and SIGTERM end the run with 130 and 143 (see :mod:`kedu.interrupts`),
+    also when a library swallowed the ``KeyboardInterrupt`` they raise.
+    """
+    with interrupts.handle_signals():
+        try:
+            code = _main(argv)
+        except KeyboardInterrupt:
+            code = 130
+        if interrupts.received() is None and code != 130:
+            return code
+        click.echo("kedu: interrupted", err=True)
+        return interrupts.exit_code()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
@@ -90,19 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        click.echo("kedu: interrupted", err=True)
         return 130
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except KeduError as exc:
+        if interrupts.received() is not None:
+            return 130  # an error caused by the interrupt (e.g. a swallowed one) is not news
         if debug:
             traceback.print_exc()
         click.echo(f"kedu: error: {exc}", err=True)
         return exc.exit_code
-    except KeyboardInterrupt:
-        click.echo("kedu: interrupted", err=True)
-        return 130
     return result if isinstance(result, int) else 0
 
 

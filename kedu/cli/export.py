@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
+from kedu import interrupts
 from kedu.cli.common import article_arg, load_articles, locales_option, state, warn_gaps
 from kedu.errors import OutputError, UsageError
 
@@ -223,48 +224,35 @@ def _execute(
     # Only a batch pays for importing multiprocessing (30 ms).
     from concurrent.futures import ProcessPoolExecutor
 
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=interrupts.worker_init, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            try:
-                return export_many(batch, pool, out_dir=out_dir, on_result=on_result)
-            except BaseException:
-                _stop_workers(pool)
-                raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        results = export_many(batch, pool, out_dir=out_dir, on_result=on_result)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Interrupted: end the workers now rather than let the pool wait for the
-    documents they are making (they write no files; this process does)."""
-    kill = getattr(pool, "kill_workers", None)  # Python 3.14
-    if kill is not None:
-        kill()
-        return
-    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.kill()
-
-
-def _terminate(signum: int, frame: object) -> None:
-    # `kill` is Ctrl-C by other means: unwind, so the pool is shut down and no
-    # temporary file outlives us.
-    raise KeyboardInterrupt
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool workers end when kedu does, even when it is killed outright (Linux)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
+def _stop(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
+    """Stop an interrupted pool at once: waiting for workers as ``shutdown(wait=True)``
+    does can hang for good when one was stopped holding a queue lock."""
+    # The pool has no public way to end running work; _processes has been its
+    # worker table since Python 3.2.
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()  # SIGTERM: the worker unwinds and removes its temporary files
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
 
 
 def _size(n: int) -> str:

@@ -41,10 +41,7 @@ def import_command(
         return 0
     from kedu.write import write_atomic
 
-    try:
-        write_atomic(output, result.yaml.encode("utf-8"))
-    except OSError as exc:
-        raise OutputError(f"cannot be written: {exc.strerror or exc}", path=output) from None
+    write_atomic(output, result.yaml.encode("utf-8"))  # OutputError names the file
     if not quiet:
         article = result.article
         click.echo(

@@ -7,9 +7,9 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from kedu.errors import ExportError
+from kedu.errors import ExportError, OptionsError
 from kedu.models.localized import LocalizedArticle
 
 Paper = Literal["letter", "a4"]
@@ -56,6 +56,22 @@ class ExportOptions(BaseModel):
                 "or use ExportJob(..., bilingual=True)"
             )
         return data
+
+    if not TYPE_CHECKING:  # keep the typed signature pydantic's mypy plugin generates
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise options_error(exc, "ExportOptions") from exc
+
+
+def options_error(exc: ValidationError, model: str) -> OptionsError:
+    """One line for the first problem of ``exc`` (the full error stays the cause)."""
+    from kedu.load import format_validation_error
+
+    field, _line, message = format_validation_error(exc)
+    return OptionsError(message, field=model if field == "(article)" else f"{model}.{field}")
 
 
 class Exporter(ABC):

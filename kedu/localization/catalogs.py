@@ -15,6 +15,7 @@ directory takes precedence.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
@@ -27,6 +28,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from kedu.errors import CatalogError
+from kedu.limits import check_file_size
 
 KEDU_DOMAIN = "kedu"
 BUILTIN_LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -135,6 +137,7 @@ def read_catalog(path: Path, locale: str | None = None) -> KeduCatalog:
     """Read a .po/.pot with Babel; errors become :class:`CatalogError` with file:line."""
     try:
         stat = path.stat()
+        check_file_size(path, error=CatalogError)
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path) from None
     except OSError as exc:
@@ -151,6 +154,7 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
         data = Path(path).read_bytes()
         # Windows editors (Notepad) save UTF-8 with a byte-order mark; gettext has none.
         data = data.removeprefix(b"\xef\xbb\xbf")
+        check_po_syntax(data, path)
         # PoFileParser is what read_po uses; called directly to fill a KeduCatalog.
         catalog.reject_duplicates = True
         PoFileParser(catalog, ignore_obsolete=False, abort_invalid=True).parse(
@@ -174,8 +178,84 @@ def _read_cached(path: str, _mtime: int, _size: int, locale: str | None) -> Kedu
         raise CatalogError(f"malformed catalog: {message}", path=path, line=line) from None
     except UnicodeDecodeError:
         raise CatalogError("malformed catalog: not UTF-8 text", path=path) from None
-    except (ValueError, SyntaxError) as exc:
+    except (ValueError, SyntaxError, LookupError) as exc:
         raise CatalogError(f"malformed catalog: {exc}", path=path) from None
+
+
+# Babel's reader is lenient: `msgstr "unterminated` loses its last character and
+# an unknown line is skipped, so a damaged translation would print.  GNU msgfmt
+# rejects both; kedu checks the syntax the same way before Babel reads the file.
+_PO_STRING = r'"(?:[^"\\]|\\[\\"abfnrtv?]|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*+"'
+_PO_LINE = re.compile(
+    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_PO_STRING}\s*"
+)
+_PO_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr)\b")
+_CHARSET = re.compile(rb"charset=([^\s\\\"]+)", re.IGNORECASE)
+
+
+def check_po_syntax(data: bytes, path: str | Path) -> None:
+    """Raise :class:`CatalogError` naming the line of the first syntax error in a
+    .po/.pot file, of a charset Python does not know, or of a header charset the
+    bytes contradict (declared ISO-8859-1, written as UTF-8)."""
+    charset = "utf-8"
+    found = _CHARSET.search(data[:4096])
+    if found:
+        header_line = data.count(b"\n", 0, found.start()) + 1
+        name = found.group(1).decode("ascii", "replace")
+        try:
+            charset = codecs.lookup(name).name
+        except LookupError:
+            raise CatalogError(
+                f"malformed catalog: unknown charset {name!r} in the Content-Type header; "
+                "use charset=UTF-8",
+                path=path,
+                line=header_line,
+            ) from None
+        if charset != "utf-8" and not data.isascii():
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise CatalogError(
+                    f"malformed catalog: the header says charset={name} but the file is "
+                    "UTF-8 text; change the header to charset=UTF-8",
+                    path=path,
+                    line=header_line,
+                )
+    try:
+        text = data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"malformed catalog: not {charset.upper()} text (byte {exc.start + 1} cannot be "
+            "decoded)",
+            path=path,
+            line=data.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()  # obsolete entries keep the syntax of live ones
+            if line.startswith("|"):
+                continue
+        if not line or line.startswith("#"):
+            continue
+        if _PO_LINE.fullmatch(line):
+            continue
+        keyword = _PO_KEYWORD.match(line)
+        rest = line[keyword.end() :].strip() if keyword else line
+        if rest.startswith('"') and not re.fullmatch(_PO_STRING + r"\s*", rest):
+            end = re.match(r'"(?:[^"\\]|\\.)*"', rest)
+            problem = (
+                "end-of-line within string (a closing quote is missing)"
+                if end is None
+                else "invalid escape or text after the closing quote"
+            )
+        elif keyword:
+            problem = f"{keyword.group(1)} must be followed by a quoted string"
+        else:
+            problem = f"unexpected text {line[:30]!r}"
+        raise CatalogError(f"malformed catalog: {problem}", path=path, line=number)
 
 
 # Babel 2.x reads "#| msgid" lines as plain translator comments and writes long
@@ -247,10 +327,7 @@ def write_catalog(path: Path, catalog: Catalog) -> bool:
     data = po_bytes(catalog)
     if path.is_file() and path.read_bytes() == data:
         return False
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise CatalogError(f"cannot be written: {exc.strerror}", path=path) from None
+    write_atomic(path, data)  # OutputError names the file
     return True
 
 

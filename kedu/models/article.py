@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from kedu.limits import check_text_length
 from kedu.models.inline import parse_runs
 
 __all__ = [
@@ -52,7 +53,17 @@ __all__ = [
 ]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# XML 1.0 cannot hold C0 controls, surrogates or U+FFFE/U+FFFF; DEL and the C1
+# controls (U+007F-U+009F) it can, but they print as boxes or nothing at all and
+# are always a sign of text decoded with the wrong charset.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Explicit bidi formatting: an isolate (LRI/RLI/FSI ... PDI) or embedding (LRE/RLE
+# ... PDF) left open changes the order of everything printed after it, and an
+# override (LRO/RLO) shows letters in an order other than the one written:
+# "10 mg" could read "gm 01".
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_OPENERS = {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069",
+                 "\u202a": "\u202c", "\u202b": "\u202c"}
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -64,13 +75,45 @@ class FieldValueError(ValueError):
         self.field = field
 
 
-def _clean(value: str) -> str:
-    bad = _XML_INVALID.search(value)
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be printed as it is (control characters, unbalanced or
+    overriding bidi controls), or None.  Shared by the model and ``kedu i18n check``."""
+    bad = _CONTROL.search(value)
     if bad:
-        raise ValueError(
+        return (
             f"contains the control character U+{ord(bad.group()):04X} at character "
             f"{bad.start() + 1}, which documents cannot hold"
         )
+    if _BIDI_CONTROL.search(value) is None:
+        return None
+    open_: list[tuple[str, int]] = []
+    for match in _BIDI_CONTROL.finditer(value):
+        char, at = match.group(), match.start() + 1
+        if char in ("\u202d", "\u202e"):
+            return (
+                f"contains the bidi override U+{ord(char):04X} at character {at}, which "
+                "shows letters out of order; use an isolate (U+2066-U+2069) instead"
+            )
+        if char in _BIDI_OPENERS:
+            open_.append((char, at))
+        elif open_ and _BIDI_OPENERS[open_[-1][0]] == char:
+            open_.pop()
+        else:
+            return f"the bidi control U+{ord(char):04X} at character {at} closes nothing"
+    if open_:
+        char, at = open_[-1]
+        return (
+            f"the bidi control U+{ord(char):04X} at character {at} is never closed "
+            f"(U+{ord(_BIDI_OPENERS[char]):04X})"
+        )
+    return None
+
+
+def _clean(value: str) -> str:
+    check_text_length(value)
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     value = _SPACE_RUN.sub(" ", value).strip()
     if not value:
         raise ValueError("must not be empty")
