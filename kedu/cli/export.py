@@ -193,7 +193,7 @@ def _run(batch: list[ExportJob], out_dir: Path, jobs: int, quiet: bool) -> list[
             size = _size(len(result.data or b""))
             click.echo(f"wrote {out_dir / str(result.filename)} ({size}, {result.seconds:.2f} s)")
         else:
-            click.echo(f"failed {result.job.label}", err=True)
+            click.echo(f"failed {result.job.label} (reason below)")
 
     if not interactive:
         return _execute(batch, out_dir, workers, plain_line)

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urljoin, urlsplit
 
+from kedu.errors import ImportArticleError
+from kedu.limits import limits, too_big
 from kedu.models.inline import LINK_SCHEMES, Run, escape, parse_runs
 
 __all__ = [
@@ -123,17 +125,25 @@ def _common(a: Style, b: Style) -> Style:
 
 
 _PLAIN: Style = (False, False, None)
+_SPACES = re.compile(r"(\s+)")
 
 
 def _merge(pieces: Iterable[tuple[str, Style]]) -> list[Run]:
+    # Pieces are joined once per run: appending to a growing string one character
+    # at a time made a 3 MB one-line post take minutes.
     out: list[Run] = []
+    texts: list[str] = []
+    current: Style = _PLAIN
     for text, style in pieces:
         if not text:
             continue
-        if out and _style(out[-1]) == style:
-            out[-1] = Run(out[-1].text + text, *style)
-        else:
-            out.append(Run(text, *style))
+        if style != current and texts:
+            out.append(Run("".join(texts), *current))
+            texts = []
+        current = style
+        texts.append(text)
+    if texts:
+        out.append(Run("".join(texts), *current))
     return out
 
 
@@ -145,21 +155,45 @@ def clean_runs(runs: Iterable[Run]) -> Runs:
     bold/italic/link span move outside it, so the markup reads ``**Euphoria** —``
     rather than ``**Euphoria **—``.  Neighbours with the same style merge.
     """
-    chars: list[tuple[str, Style]] = []
+    runs = list(runs)
+    size = sum(len(run.text) for run in runs)
+    limit = limits().max_field_chars
+    if size > 2 * limit:  # twice: whitespace the cleaning removes does not count
+        # A text this long cannot become one article field: refuse it now rather
+        # than after cleaning and validating megabytes (a one-line 3 MB post).
+        raise ImportArticleError(
+            too_big("a paragraph or heading", size, "max_field_chars", limit, "characters")
+        )
+    # Whole words and whitespace runs at a time, not single characters.
+    pieces: list[tuple[str, Style]] = []
+    last = ""  # the last character kept so far
     for run in runs:
         style = _style(run)
-        for ch in run.text:
-            if ch.isspace():
-                ch = "\n" if ch == "\n" else " "
-                if not chars or chars[-1][0] == "\n":
-                    continue
-                if chars[-1][0] == " ":
-                    if ch == "\n":
-                        chars[-1] = ("\n", chars[-1][1])
-                    continue
-            chars.append((ch, style))
-    while chars and chars[-1][0] in " \n":
-        chars.pop()
+        for token in _SPACES.split(run.text):
+            if not token:
+                continue
+            if not token[0].isspace():
+                pieces.append((token, style))
+                last = token[-1]
+                continue
+            kind = "\n" if "\n" in token else " "
+            if not last or last == "\n":
+                continue
+            if last == " ":
+                if kind == "\n":
+                    text, kept = pieces[-1]
+                    pieces[-1] = (text[:-1] + "\n", kept)
+                    last = "\n"
+                continue
+            pieces.append((kind, style))
+            last = kind
+    while pieces and pieces[-1][0][-1:] in (" ", "\n"):
+        text, kept = pieces.pop()
+        text = text.rstrip(" \n")
+        if text:
+            pieces.append((text, kept))
+            break
+    chars = pieces
     merged = _merge(chars)
     moved: list[tuple[str, Style]] = []
     for i, run in enumerate(merged):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from kedu.errors import ImportArticleError
 from kedu.importers.blocks import Block, BulletList, Heading, Paragraph, Runs, clean_runs
 from kedu.importers.heuristics import (
     is_faq_heading,
@@ -32,6 +33,7 @@ from kedu.importers.heuristics import (
     parse_credit,
     parse_keywords,
 )
+from kedu.limits import limits, too_big
 from kedu.models.inline import Run
 
 __all__ = ["parse_text"]
@@ -46,6 +48,8 @@ def _runs(text: str) -> Runs:
 
 def looks_like_heading(line: str) -> bool:
     """Short, starts like a title and does not end like a sentence."""
+    if len(line) > 120:  # before splitting: a one-line 3 MB post is not a heading
+        return False
     words = line.split()
     return (
         0 < len(words) <= _MAX_HEADING_WORDS
@@ -79,7 +83,13 @@ def parse_text(text: str) -> tuple[list[Block], list[str]]:
             lists, bullets = lists + 1, bullets + len(items)
             items.clear()
 
-    for raw in text.splitlines():
+    limit = limits().max_field_chars
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if len(raw) > 2 * limit:  # no field can hold it: refuse before any heuristic runs
+            raise ImportArticleError(
+                too_big("the line", len(raw), "max_field_chars", limit, "characters"),
+                line=number,
+            )
         line = " ".join(raw.split())
         if not line:
             continue

@@ -46,6 +46,7 @@ from kedu.errors import CatalogError, MarkupError
 from kedu.localization.catalogs import CatalogStore, KeduCatalog, read_catalog
 from kedu.localization.phones import DEFAULT_REGION, find_phones, tel_href
 from kedu.localization.stats import catalog_files
+from kedu.models.article import text_problem
 from kedu.models.inline import Run, link_targets, parse_runs, plain_text
 
 __all__ = ["Finding", "Severity", "check_catalog", "check_message", "check_store"]
@@ -200,6 +201,9 @@ def _check_date_label(context: str | None, text: str) -> list[_Problem]:
 
 def _compare(sources: list[str], own_source: str, text: str) -> list[_Problem]:
     problems: list[_Problem] = []
+    unprintable = text_problem(text)  # the same rule the article model applies at export
+    if unprintable:
+        problems.append(("error", "characters", f"the translation {unprintable}"))
     try:
         runs: tuple[Run, ...] | None = parse_runs(text)
     except MarkupError as exc:

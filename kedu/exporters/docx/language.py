@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from kedu.exporters.docx.oxml import FontHint, Languages
@@ -88,7 +88,12 @@ class TextSetup:
 
 def word_language_id(locale: str) -> str:
     """``ll-CC`` id for a Babel/BCP 47 locale, e.g. ``zh_Hans`` → ``zh-CN``."""
-    parsed = Locale.parse(locale.replace("-", "_"))
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        # A language CLDR does not know (a catalog may exist for any tag): PDF and
+        # JSON print it with its own tag, so Word does too.
+        return locale.replace("_", "-")
     territory = parsed.territory or _WORD_PRIMARY_REGION.get(parsed.language)
     if territory is None:
         likely: Mapping[str, str] = get_global("likely_subtags")
