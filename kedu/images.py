@@ -11,6 +11,7 @@ export all go through :func:`check_image`.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,9 @@ __all__ = ["IMAGE_FORMATS", "ImageProblem", "check_image"]
 
 IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
 """Pillow format names of the pictures both PDF and Word can print."""
+
+
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
 class ImageProblem(ValueError):
@@ -81,9 +85,20 @@ def _check(path: str, _mtime: int, _size: int, max_pixels: int) -> tuple[int, in
     except ImageProblem:
         raise
     except UnidentifiedImageError:
+        if head.startswith(_SIGNATURES):
+            raise ImageProblem(
+                "the image is damaged or cut short (it starts like a PNG, JPEG or GIF but "
+                "cannot be read)"
+            ) from None
         raise ImageProblem("is not a PNG, JPEG or GIF image") from None
     except Image.DecompressionBombError as exc:
-        raise ImageProblem(f"the image is too large to decode safely ({exc})") from None
+        # Pillow's own, higher guard fired while reading the header: its message
+        # has the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(found.group(1)) if found else max_pixels + 1
+        raise ImageProblem(
+            too_big("the image", pixels, "max_image_pixels", max_pixels, "pixels")
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         raise ImageProblem(f"the image is damaged or cut short ({detail})") from None

@@ -87,6 +87,15 @@ def run_cli() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("kedu: interrupted\n")
         code = exit_code()
+    if _received is not None:
+        # Interrupted: everything that needed cleaning up has been, on the way out.
+        # Interpreter shutdown would join the pool's threads again and, after an
+        # interrupt caught in one of them, Python 3.11 can end the process with
+        # SIGINT's status instead of ours (seen as -2 for a SIGTERM).  Leave now.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
     sys.exit(code)
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,33 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "ketamine-therapy" / "article.yaml"
 LOCALES = ROOT / "locales"
 SHIPPED_LOCALES = ["es", "ht", "vi", "ru", "ar", "zh_Hans"]
+
+
+# The suite never touches the user's real cache: every test, and every kedu process
+# a test starts, uses one temporary cache folder for the whole run (shared by the
+# xdist workers, so each font instance is cut once per run).
+_CACHE_KEY = "kedu_cache_dir"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        folder = workerinput[_CACHE_KEY]
+    else:
+        folder = tempfile.mkdtemp(prefix="kedu-test-cache-")
+        config._kedu_cache_dir = folder  # type: ignore[attr-defined]
+    os.environ["KEDU_CACHE_DIR"] = folder
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: object) -> None:  # xdist: hand the folder to each worker
+    node.workerinput[_CACHE_KEY] = node.config._kedu_cache_dir  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_kedu_cache_dir", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

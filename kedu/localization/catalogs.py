@@ -232,8 +232,10 @@ def check_po_syntax(data: bytes, path: str | Path) -> None:
             path=path,
             line=data.count(b"\n", 0, exc.start) + 1,
         ) from None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+    # split("\n"), not splitlines(): a C1 control such as U+0085 inside a string is
+    # the translation's problem (reported with its field), not a line break.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip(" \t\r")
         if line.startswith("#~"):
             line = line[2:].strip()  # obsolete entries keep the syntax of live ones
             if line.startswith("|"):
