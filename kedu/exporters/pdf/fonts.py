@@ -25,6 +25,7 @@ from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 
+from kedu import interrupts
 from kedu.errors import ExportError
 
 __all__ = [
@@ -335,6 +336,9 @@ def _static_instance(source: Path, distribution: str, stem: str, weight: int) ->
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             os.chmod(tmp, 0o644)
+            # Made while a signal was being handled (and perhaps swallowed by a
+            # library's fallback)?  Then it is not stored: see kedu.interrupts.
+            interrupts.check()
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
