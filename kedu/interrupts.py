@@ -15,7 +15,7 @@ command line records the signal here as well as raising it, and
   temporary files, stopping pool workers) runs to its end.
 
 Pool workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent
-decides) and unwind on SIGTERM, which the parent sends when it stops them.
+decides) and unwind quietly on SIGTERM, which the parent sends when it stops them.
 """
 
 from __future__ import annotations
@@ -99,6 +99,16 @@ def run_cli() -> None:
     sys.exit(code)
 
 
+def _stop_worker(signum: int, frame: FrameType | None) -> None:
+    # SystemExit, not KeyboardInterrupt: it unwinds the same way (temporary files
+    # are removed) but multiprocessing ends an idle worker with it quietly instead
+    # of printing a traceback on kedu's stderr.
+    global _received
+    if _received is None:
+        _received = signum
+        raise SystemExit(128 + signum)
+
+
 def worker_init(parent: int) -> None:
     """Initializer of kedu's pool workers.
 
@@ -109,7 +119,7 @@ def worker_init(parent: int) -> None:
     also die with the parent when it is killed outright (Linux).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _record)
+    signal.signal(signal.SIGTERM, _stop_worker)
     if sys.platform.startswith("linux"):
         import ctypes
 
