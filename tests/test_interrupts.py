@@ -92,6 +92,7 @@ def test_interrupts_at_random_points_keep_old_or_new_files(tmp_path: Path) -> No
     rng = random.Random(15)
     out = tmp_path / "out"
     outcomes: list[str] = []
+    stops: list[float] = []
     for run in range(RUNS):
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(old_dir, out)
@@ -112,7 +113,9 @@ def test_interrupts_at_random_points_keep_old_or_new_files(tmp_path: Path) -> No
         took = time.monotonic() - signalled
         stderr = proc.stderr.read().decode() if proc.stderr else ""
         where = f"run {run}: {sig.name} at {delay:.2f} s -> exit {code}, {stderr!r}"
-        assert took < 5, f"{where}: took {took:.1f} s to stop"
+        # Promptly: about a second on an idle machine; the bound allows for a busy CI.
+        assert took < 10, f"{where}: took {took:.1f} s to stop"
+        stops.append(took)
         # 0: the signal came after the work was done.  A negative code: it came
         # before Python had started running kedu at all (the default action).
         assert code in (0, 128 + sig, -sig), where
@@ -133,4 +136,4 @@ def test_interrupts_at_random_points_keep_old_or_new_files(tmp_path: Path) -> No
             proc = _export(article, out, cache)
             assert proc.wait(timeout=120) == 0, where
             assert _snapshot(out) == new, f"{where}: a later run with this cache differs"
-    print(f"full run {full:.2f} s; outcomes: {outcomes}")
+    print(f"full run {full:.2f} s; stopped in at most {max(stops):.2f} s; outcomes: {outcomes}")

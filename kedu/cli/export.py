@@ -236,7 +236,7 @@ def _execute(
     return results
 
 
-def _stop(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
+def _stop(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
     """Stop an interrupted pool at once: waiting for workers as ``shutdown(wait=True)``
     does can hang for good when one was stopped holding a queue lock."""
     # The pool has no public way to end running work; _processes has been its
