@@ -86,6 +86,27 @@ def run_process(args: list[str], cwd: Path, timeout: float = 60) -> Outcome:
     return Outcome(proc.returncode, proc.stderr, time.perf_counter() - started)
 
 
+def refused_quickly(call: Callable[[], object]) -> KeduError:
+    """The KeduError ``call`` raises, asserting it comes in under a second (the best
+    of three tries: a busy machine may stall any one of them)."""
+    best = float("inf")
+    error: KeduError | None = None
+    for _ in range(3):
+        started = time.perf_counter()
+        try:
+            call()
+        except KeduError as exc:
+            error = exc
+        else:
+            pytest.fail("the input was accepted")
+        best = min(best, time.perf_counter() - started)
+        if best < 1.0:
+            break
+    assert best < 1.0, f"refused in {best:.2f} s; a refusal must be quick"
+    assert error is not None
+    return error
+
+
 def assert_one_line(outcome: Outcome, name: str, *, code: int = 1, lines: int = 1) -> None:
     """Exit ``code``; ``lines`` lines on stderr, each naming ``name``; no traceback."""
     assert "Traceback" not in outcome.stderr, outcome.stderr
@@ -120,12 +141,9 @@ def test_small_hostile_article_is_refused_in_one_line(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     article = HOSTILE / name
-    started = time.perf_counter()
-    with pytest.raises(KeduError) as caught:
-        load_article(article)
-    assert time.perf_counter() - started < 1.0
-    assert SMALL_ARTICLES[name] in str(caught.value)
-    assert "\n" not in str(caught.value)
+    error = refused_quickly(lambda: load_article(article))
+    assert SMALL_ARTICLES[name] in str(error)
+    assert "\n" not in str(error)
     for args in (["validate"], ["export", "--format", "all", "--out", str(tmp_path / "o")]):
         outcome = run_cli([args[0], str(article), *args[1:]], tmp_path, capsys)
         assert_one_line(outcome, f"{name}{SMALL_ARTICLES[name].split(' ')[0]}")
@@ -209,11 +227,7 @@ def test_big_hostile_article_is_refused_fast_with_bounded_memory(
 ) -> None:
     make, expected = BIG_ARTICLES[case]
     article = make(tmp_path)
-    started = time.perf_counter()
-    with pytest.raises(KeduError) as caught:
-        load_article(article)
-    assert time.perf_counter() - started < 1.0, "a refusal must be quick"
-    assert expected in str(caught.value)
+    assert expected in str(refused_quickly(lambda: load_article(article)))
     assert_one_line(run_cli(["validate", str(article)], tmp_path, capsys), article.name)
     outcome = run_process(["export", str(article), "--format", "all", "--out", "o"], tmp_path)
     assert_one_line(outcome, article.name)
@@ -499,11 +513,7 @@ def test_hostile_post_import_is_one_line_and_fast(
     """Table rows 7 and 10."""
     make, expected = IMPORTS[name]
     (tmp_path / name).write_text(make())
-    started = time.perf_counter()
-    with pytest.raises(KeduError) as caught:
-        kedu.import_article(tmp_path / name)
-    assert time.perf_counter() - started < 1.0
-    assert expected in str(caught.value)
+    assert expected in str(refused_quickly(lambda: kedu.import_article(tmp_path / name)))
     command = ["import", name, "-o", "article.yaml"]
     # The biggest in a process whose memory is limited; the rest in this one.
     outcome = (
