@@ -246,8 +246,8 @@ def test_limits_are_raised_by_environment(tmp_path: Path, monkeypatch: pytest.Mo
 def test_balanced_bidi_isolates_load_and_export(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Table row 6: isolates in an article are accepted; Word, JSON (and the PDF text
-    engine, see tests of kedu/exporters/pdf/text.py) handle them."""
+    """Table row 6: isolates in an article are accepted and every format makes its
+    document (the PDF text engine's own tests check how they are drawn)."""
     article = shutil.copy(HOSTILE / "bidi-isolates.yaml", tmp_path / "article.yaml")
     outcome = run_cli(["validate", str(article)], tmp_path, capsys)
     assert outcome.code == 0, outcome.stderr
