@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -228,7 +229,8 @@ def test_a_review_of_labels_covers_what_prints_not_the_staff_interface(tmp_path:
     shipped = Path(__file__).resolve().parent.parent / "kedu" / "locales" / "es"
     po = tmp_path / "es" / "LC_MESSAGES" / "kedu.po"
     po.parent.mkdir(parents=True)
-    catalog = read_catalog(shipped / "LC_MESSAGES" / "kedu.po", "es")
+    # read_catalog caches what it parsed: change a copy, never the shipped catalog
+    catalog = copy.deepcopy(read_catalog(shipped / "LC_MESSAGES" / "kedu.po", "es"))
     interface = [m for m in catalog if m.id and (m.context or "").startswith("serve/")]
     printed = [m for m in catalog if m.id and not (m.context or "").startswith("serve/")]
     assert interface and printed
@@ -239,12 +241,12 @@ def test_a_review_of_labels_covers_what_prints_not_the_staff_interface(tmp_path:
     record_review(CatalogStore(tmp_path), "kedu", "es", "Ana Ruiz, CMI", date(2026, 12, 1))
     assert review_status(read_catalog(po, "es")).state == "reviewed"
 
-    catalog = read_catalog(po, "es")
+    catalog = copy.deepcopy(read_catalog(po, "es"))
     next(m for m in catalog if m.id == interface[0].id).string = "Biblioteca"
     write_catalog(po, catalog)
     assert review_status(read_catalog(po, "es")).state == "reviewed"
 
-    catalog = read_catalog(po, "es")
+    catalog = copy.deepcopy(read_catalog(po, "es"))
     label = next(m for m in catalog if m.id == printed[0].id and m.context == printed[0].context)
     label.string = f"{label.string} (editado)"
     write_catalog(po, catalog)
