@@ -472,11 +472,11 @@ def size_rows(pdf: dict[str, bytes], docx: dict[str, bytes]) -> list[Row]:
             row.samples = [float(len(data))]
         return row
 
-    kedu_pdf = size("kedu PDF", pdf.get("kedu"), _pages(pdf.get("kedu")))
-    bare_pdf = size("bare reportlab PDF", pdf.get("bare"), _pages(pdf.get("bare")))
+    kedu_pdf = size("kedu PDF", pdf.get("kedu"), pages_label(pdf.get("kedu")))
+    bare_pdf = size("bare reportlab PDF", pdf.get("bare"), pages_label(pdf.get("bare")))
     rows += [kedu_pdf, bare_pdf]
     if "weasyprint" in pdf:
-        weasy_pdf = size("WeasyPrint PDF", pdf["weasyprint"], _pages(pdf["weasyprint"]))
+        weasy_pdf = size("WeasyPrint PDF", pdf["weasyprint"], pages_label(pdf["weasyprint"]))
         rows.append(weasy_pdf)
         rows.append(
             ratio_row(
@@ -494,7 +494,7 @@ def size_rows(pdf: dict[str, bytes], docx: dict[str, bytes]) -> list[Row]:
     return rows
 
 
-def _pages(pdf: bytes | None) -> str:
+def pages_label(pdf: bytes | None) -> str:
     """'N pages' when pypdf is installed, else nothing."""
     if pdf is None:
         return ""
