@@ -20,7 +20,6 @@ from kedu.document.build import (
     contact_details,
     display_url,
     inline,
-    phone_display,
 )
 from kedu.document.nodes import (
     PAIR_SEPARATOR,
@@ -91,7 +90,6 @@ __all__ = [
     "contact_details",
     "display_url",
     "inline",
-    "phone_display",
     "plain",
     "printed_texts",
 ]

@@ -42,7 +42,6 @@ from kedu.document.nodes import (
 )
 from kedu.errors import KeduError
 from kedu.localization import phones
-from kedu.localization.phones import DEFAULT_REGION
 from kedu.models.article import (
     CalloutSection,
     CallToActionSection,
@@ -263,7 +262,7 @@ def contact_details(
         match kind:
             case "phone":
                 if org.phone:
-                    display, href = phone_display(org.phone, org.country)
+                    display, href = phones.phone_display(org.phone, org.country)
                     out.append(ContactDetail(kind, labels.call_us, display, href))
             case "website":
                 if org.website:
@@ -282,11 +281,6 @@ def contact_details(
         ContactDetail(d.kind, d.label, d.display, d.href, _isolation(d.display, doc.direction))
         for d in out
     )
-
-
-def phone_display(number: str, region: str = DEFAULT_REGION) -> tuple[str, str | None]:
-    """(printed form, ``tel:`` link) of a phone number: national format, E.164 link."""
-    return phones.phone_display(number, region)
 
 
 def display_url(url: str) -> str:
