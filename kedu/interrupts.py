@@ -109,6 +109,30 @@ def _stop_worker(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
 
+def _note_stop(signum: int, frame: FrameType | None) -> None:
+    # While a worker starts: an exception raised in a pool initializer is printed
+    # with its traceback by concurrent.futures, so only note the signal here;
+    # worker_init leaves quietly once it is safe to.
+    global _received
+    if _received is None:
+        _received = signum
+
+
+def _after_fork_in_child() -> None:
+    # A child forked while the command line handles signals is a pool worker (kedu
+    # forks nothing else).  It inherits the parent's handler, which raises; until
+    # worker_init runs, a Ctrl-C to the process group would print a traceback from
+    # multiprocessing's start-up code.  Ignore SIGINT and only note SIGTERM from
+    # the first instruction on.
+    if signal.getsignal(signal.SIGINT) is _record:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _note_stop)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def worker_init(parent: int) -> None:
     """Initializer of kedu's pool workers.
 
@@ -116,10 +140,11 @@ def worker_init(parent: int) -> None:
     queue operation can leave a lock held and hang the pool, so workers ignore
     SIGINT and leave it to the parent, which stops them with SIGTERM (unwound, so
     temporary files are removed) and, if they do not end at once, SIGKILL.  They
-    also die with the parent when it is killed outright (Linux).
+    also die with the parent when it is killed outright (Linux).  A worker stopped
+    while it is still starting leaves at once and quietly: it has made nothing yet.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGTERM, _note_stop)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -128,3 +153,9 @@ def worker_init(parent: int) -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
+    try:
+        signal.signal(signal.SIGTERM, _stop_worker)
+        if _received is not None:  # noted while starting
+            os._exit(128 + _received)
+    except SystemExit as stop:  # arrived just after _stop_worker was installed
+        os._exit(stop.code if isinstance(stop.code, int) else 1)

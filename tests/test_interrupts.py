@@ -137,3 +137,47 @@ def test_interrupts_at_random_points_keep_old_or_new_files(tmp_path: Path) -> No
             assert proc.wait(timeout=120) == 0, where
             assert _snapshot(out) == new, f"{where}: a later run with this cache differs"
     print(f"full run {full:.2f} s; stopped in at most {max(stops):.2f} s; outcomes: {outcomes}")
+
+
+_STOPPED_WHILE_STARTING = """
+import os, signal, sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from kedu import interrupts
+
+real_getppid = os.getppid
+
+def getppid():
+    # The parent's SIGTERM arrives while the worker is still in worker_init.
+    os.kill(os.getpid(), signal.SIGTERM)
+    return real_getppid()
+
+def start(parent):
+    os.getppid = getppid
+    interrupts.worker_init(parent)
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, initializer=start, initargs=(os.getpid(),))
+    try:
+        pool.submit(int).result(timeout=60)
+    except BrokenProcessPool:
+        print("stopped")
+    pool.shutdown()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_worker_stopped_while_starting_leaves_quietly(tmp_path: Path) -> None:
+    # The CI failure this guards against: SIGTERM during worker_init raised inside
+    # the pool initializer and concurrent.futures printed its traceback.
+    script = tmp_path / "stop_while_starting.py"
+    script.write_text(_STOPPED_WHILE_STARTING, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.strip() == "stopped", proc.stderr
+    assert proc.stderr == ""
