@@ -12,10 +12,22 @@ command line records the signal here as well as raising it, and
 - the exit status comes from :func:`exit_code` (130 for SIGINT, 143 for
   SIGTERM), not from whether the command seemed to succeed;
 - a second signal while unwinding is recorded but not raised, so cleanup (removing
-  temporary files, stopping pool workers) runs to its end.
+  temporary files, stopping pool workers) runs to its end;
+- a signal that arrives while a module is being imported is raised a moment
+  later, once the import is over: extension modules run Python code from C/C++
+  while they initialise (pikepdf's nanobind enums), and an exception there is
+  printed by the extension as a "critical error" with its traceback;
+- a ``KeyboardInterrupt`` raised where Python cannot propagate it (a ``__del__``,
+  a weakref callback, an at-fork hook) would be printed as "Exception ignored"
+  and lost: it is raised again a moment later instead, somewhere it can unwind;
+- pool workers are started with both signals held back (:func:`held_back`), so
+  a signal during ``fork`` reaches neither process half-way.
 
 Pool workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent
-decides) and unwind quietly on SIGTERM, which the parent sends when it stops them.
+decides).  They hold nothing but the temporary files registered with
+:func:`temporary`, and the parent writes every output file, so on SIGTERM (sent
+by the parent when it stops them) a worker removes those files and leaves at
+once, wherever it was: no exception travels through library code.
 """
 
 from __future__ import annotations
@@ -27,10 +39,24 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import Any
 
-__all__ = ["check", "exit_code", "handle_signals", "received", "run_cli", "worker_init"]
+__all__ = [
+    "check",
+    "exit_code",
+    "handle_signals",
+    "held_back",
+    "received",
+    "run_cli",
+    "temporary",
+    "worker_init",
+]
 
 _received: int | None = None
+_raised = False
+# Temporary files a pool worker removes when it is stopped (see temporary()).
+_temporaries: set[str] = set()
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def received() -> int | None:
@@ -51,12 +77,76 @@ def exit_code() -> int:
 
 
 def _record(signum: int, frame: FrameType | None) -> None:
-    global _received
-    first = _received is None
-    if first:
+    global _received, _raised
+    if _received is None:
         _received = signum
-    if first:
-        raise KeyboardInterrupt
+    if _raised:
+        return
+    if _importing(frame):
+        _deliver_again(signum)
+        return
+    _raised = True
+    raise KeyboardInterrupt
+
+
+def _importing(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _deliver_again(signum: int, delay: float = 0.01) -> None:
+    # The handler only ever runs in the main thread; send the signal there again
+    # shortly, from a timer thread, until it finds no import under way.
+    main = threading.main_thread().ident
+    if main is None:
+        return
+    timer = threading.Timer(delay, signal.pthread_kill, (main, signum))
+    timer.daemon = True
+    timer.start()
+
+
+def _unraisable(previous: Callable[[Any], object]) -> Callable[[Any], object]:
+    def hook(unraisable: Any) -> None:
+        global _raised
+        if unraisable.exc_type is KeyboardInterrupt and _received is not None:
+            # Ours, raised where it could not unwind: raise it again elsewhere.
+            _raised = False
+            _deliver_again(_received)
+            return
+        previous(unraisable)
+
+    return hook
+
+
+@contextlib.contextmanager
+def held_back() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for the duration; one that arrives meanwhile
+    is handled when the block ends.  Processes forked inside start with both held
+    back too, until :func:`worker_init` lets them through."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def temporary(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Register ``path`` (not yet created) as a temporary file for the duration:
+    a pool worker stopped meanwhile removes it before it leaves.  Create the file
+    inside the block (``O_EXCL``), so there is never an unregistered one."""
+    name = os.fspath(path)
+    _temporaries.add(name)
+    try:
+        yield
+    finally:
+        _temporaries.discard(name)
 
 
 @contextlib.contextmanager
@@ -67,11 +157,14 @@ def handle_signals() -> Iterator[None]:
         yield
         return
     previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in _SIGNALS:
         previous[signum] = signal.signal(signum, _record)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(previous_hook)
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
 
@@ -100,37 +193,17 @@ def run_cli() -> None:
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
-    # SystemExit, not KeyboardInterrupt: it unwinds the same way (temporary files
-    # are removed) but multiprocessing ends an idle worker with it quietly instead
-    # of printing a traceback on kedu's stderr.
+    # Leave at once: removing the registered temporary files is all the cleaning
+    # up a worker has to do (the parent writes the output files).  os._exit, not
+    # an exception, because an exception raised wherever the worker happens to be
+    # (starting up, importing an extension module, inside a library's callback)
+    # gets printed with its traceback by that code.
     global _received
-    if _received is None:
-        _received = signum
-        raise SystemExit(128 + signum)
-
-
-def _note_stop(signum: int, frame: FrameType | None) -> None:
-    # While a worker starts: an exception raised in a pool initializer is printed
-    # with its traceback by concurrent.futures, so only note the signal here;
-    # worker_init leaves quietly once it is safe to.
-    global _received
-    if _received is None:
-        _received = signum
-
-
-def _after_fork_in_child() -> None:
-    # A child forked while the command line handles signals is a pool worker (kedu
-    # forks nothing else).  It inherits the parent's handler, which raises; until
-    # worker_init runs, a Ctrl-C to the process group would print a traceback from
-    # multiprocessing's start-up code.  Ignore SIGINT and only note SIGTERM from
-    # the first instruction on.
-    if signal.getsignal(signal.SIGINT) is _record:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, _note_stop)
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
+    _received = signum
+    for name in list(_temporaries):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    os._exit(128 + signum)
 
 
 def worker_init(parent: int) -> None:
@@ -138,13 +211,14 @@ def worker_init(parent: int) -> None:
 
     Ctrl-C goes to the whole process group: a worker interrupted in the middle of a
     queue operation can leave a lock held and hang the pool, so workers ignore
-    SIGINT and leave it to the parent, which stops them with SIGTERM (unwound, so
-    temporary files are removed) and, if they do not end at once, SIGKILL.  They
-    also die with the parent when it is killed outright (Linux).  A worker stopped
-    while it is still starting leaves at once and quietly: it has made nothing yet.
+    SIGINT and leave it to the parent, which stops them with SIGTERM (temporary
+    files removed, see :func:`temporary`) and, if they do not end at once, SIGKILL.
+    They also die with the parent when it is killed outright (Linux).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _note_stop)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    if hasattr(signal, "pthread_sigmask"):  # started inside held_back()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -153,9 +227,3 @@ def worker_init(parent: int) -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
-    try:
-        signal.signal(signal.SIGTERM, _stop_worker)
-        if _received is not None:  # noted while starting
-            os._exit(128 + _received)
-    except SystemExit as stop:  # arrived just after _stop_worker was installed
-        os._exit(stop.code if isinstance(stop.code, int) else 1)

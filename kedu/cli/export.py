@@ -228,6 +228,10 @@ def _execute(
         max_workers=workers, initializer=interrupts.worker_init, initargs=(os.getpid(),)
     )
     try:
+        with interrupts.held_back():
+            # The workers are forked now, with Ctrl-C and SIGTERM held back (a
+            # signal in the middle of fork reaches Python code that cannot unwind).
+            pool.submit(int)
         results = export_many(batch, pool, out_dir=out_dir, on_result=on_result)
     except BaseException:
         _stop(pool)

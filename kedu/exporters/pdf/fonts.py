@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import array
 import os
+import secrets
 import sys
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -331,18 +331,22 @@ def _static_instance(source: Path, distribution: str, stem: str, weight: int) ->
             return target
         data = _instantiate(source, stem, weight)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{stem}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            # Made while a signal was being handled (and perhaps swallowed by a
-            # library's fallback)?  Then it is not stored: see kedu.interrupts.
-            interrupts.check()
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # Named first and created with O_EXCL inside the registration, so a pool
+        # worker stopped at any instant removes it (kedu.interrupts.temporary).
+        tmp = target.parent / f".{stem}.{secrets.token_hex(8)}.tmp"
+        with interrupts.temporary(tmp):
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.chmod(tmp, 0o644)  # whatever the umask: other users read the cache
+                # Made while a signal was being handled (and perhaps swallowed by a
+                # library's fallback)?  Then it is not stored: see kedu.interrupts.
+                interrupts.check()
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
     return target
 
 
