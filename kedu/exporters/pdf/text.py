@@ -29,13 +29,14 @@ depend on what was drawn earlier in the process.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial, reduce
-from itertools import groupby
-from operator import add
+from itertools import compress, groupby, repeat
+from operator import add, gt, itemgetter, mul, ne, sub
 from typing import Any, Literal, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -111,7 +112,7 @@ def _ttf(face: Face) -> rl_adapter.KeduTTFont:
     return rl_adapter.get_font(register(face))
 
 
-def _glyph_texts(text: str, clusters: Sequence[int], rtl: bool) -> list[str]:
+def _glyph_texts(text: str, clusters: list[int], rtl: bool) -> list[str]:
     """The text each glyph stands for, from HarfBuzz's clusters (glyphs in visual order).
 
     A cluster's characters run from its value to the next cluster's.  The
@@ -125,6 +126,29 @@ def _glyph_texts(text: str, clusters: Sequence[int], rtl: bool) -> list[str]:
     One character per glyph also keeps extractors that reorder right-to-left
     text character by character (poppler) from reversing a multi-letter glyph.
     """
+    if len(clusters) == len(text) and len(set(clusters)) == len(text):
+        # One glyph per character (most runs, either direction): the clusters
+        # are the characters' offsets, each glyph gets its own.
+        return list(map(text.__getitem__, clusters))
+    n = len(clusters)
+    logical = clusters[::-1] if rtl else clusters
+    if not any(map(gt, logical, logical[1:])):
+        # Clusters in logical order never go back (HarfBuzz's default cluster
+        # level), so each cluster's glyphs are neighbours: the same rule as
+        # below, a cluster at a time.
+        out = [""] * n
+        firsts = [0, *compress(range(1, n), map(ne, logical[1:], logical))]
+        for first, end in zip(firsts, [*firsts[1:], n], strict=True):
+            chars = text[logical[first]:logical[end] if end < n else len(text)]
+            if end - first == 1:
+                out[first] = chars
+                continue
+            surplus = max(0, len(chars) - (end - first))
+            out[first] = chars[:surplus + 1]
+            rest = chars[surplus + 1:]
+            if rest:
+                out[end - len(rest):end] = rest
+        return out[::-1] if rtl else out
     starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], len(text)], strict=True))
     members: dict[int, list[int]] = {}
@@ -225,39 +249,79 @@ def _hb_shape(face: Face, text: str, rtl: bool | None) -> Any:
     return buf
 
 
+class _Keys:
+    """Per face: the key character reportlab's subsets know each (glyph, text)
+    pair by, and each key's nominal width (what ``/Widths`` says), looked up
+    once per pair instead of once per drawn glyph.  Both only repeat what
+    :meth:`~kedu.exporters.pdf.rl_adapter.KeduTTFont.glyph_key` and
+    ``nominal_width`` answer, which never changes for a key once given."""
+
+    def __init__(self, face: Face) -> None:
+        self.font = _ttf(face)
+        self.advance = partial(_glyph_advance, face)
+        self.chars: dict[tuple[int, str], str] = {}
+        self.widths: dict[str, float | None] = {}
+
+    def keys(self, gids: Sequence[int], texts: Sequence[str]) -> list[str]:
+        pairs = list(zip(gids, texts, strict=True))
+        out: list[str | None] = list(map(self.chars.get, pairs))
+        if None in out:
+            font, advance, chars, widths = self.font, self.advance, self.chars, self.widths
+            for i, pair in enumerate(pairs):
+                if out[i] is None:
+                    key = font.glyph_key(pair[0], pair[1], advance)
+                    char = chars[pair] = chr(key)
+                    if char not in widths:
+                        width = font.nominal_width(key, math.nan)
+                        widths[char] = None if math.isnan(width) else width
+                    out[i] = char
+        return out  # type: ignore[return-value]
+
+    def key(self, gid: int, text: str) -> str:
+        char = self.chars.get((gid, text))
+        return char if char is not None else self.keys((gid,), (text,))[0]
+
+
+@cache
+def _keys(face: Face) -> _Keys:
+    return _Keys(face)
+
+
+# GlyphPosition.position is (x_offset, y_offset, x_advance, y_advance).
+_X_OFFSET, _Y_OFFSET, _X_ADVANCE = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 @lru_cache(maxsize=200_000)
 def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
     buf = _hb_shape(face, text, rtl)
     scale = 1000 / _upem(face)
-    font = _ttf(face)
-    advance = partial(_glyph_advance, face)
     infos = buf.glyph_infos
     gids = [info.codepoint for info in infos]
+    clusters = [info.cluster for info in infos]
     is_rtl = buf.direction == "rtl"
-    texts = _glyph_texts(text, [info.cluster for info in infos], is_rtl)
-    # GlyphPosition.position is (x_offset, y_offset, x_advance, y_advance).
+    texts = _glyph_texts(text, clusters, is_rtl)
     positions = [pos.position for pos in buf.glyph_positions]
-    advances = [p[2] * scale for p in positions]
+    advances = list(map(mul, map(_X_ADVANCE, positions), repeat(scale)))
     total = reduce(add, advances, 0.0)  # in order, as reportlab adds them
+    keys = _keys(face)
     if is_rtl or not all(texts):
-        clusters = [info.cluster for info in infos]
-        return _placed(font, advance, gids, texts, clusters, positions, scale, total, is_rtl)
-    chars = "".join([
-        chr(font.glyph_key(gid, part, advance)) for gid, part in zip(gids, texts, strict=True)
-    ])
+        return _placed(keys, gids, texts, clusters, positions, scale, total, is_rtl)
+    chars_list = keys.keys(gids, texts)
+    chars = "".join(chars_list)
+    font = keys.font
     width = font.nominal_width
-    if not any(p[0] or p[1] for p in positions):
-        nominal = [
-            width(code, advance) - advance
-            for code, advance in zip(map(ord, chars), advances, strict=True)
-        ]
+    if not any(map(_X_OFFSET, positions)) and not any(map(_Y_OFFSET, positions)):
+        widths = list(map(keys.widths.__getitem__, chars_list))
+        if None in widths:  # a key without a width of its own: its advance
+            widths = [a if w is None else w for w, a in zip(widths, advances, strict=True)]
+        nominal = list(map(sub, widths, advances))
         if not any(nominal):
             return Shaped(chars, total, None)
         # Kerning only: a number after each glyph whose advance differs from
         # its nominal width (what _kerns() finds, without scanning every glyph).
-        glyphs = [(-0.0, after + 0.0, 0.0) for after in nominal]
-        kerns = tuple((i, _number(after + 0.0)) for i, after in enumerate(nominal) if after)
-        return Shaped(chars, total, tuple(glyphs), kerns)
+        afters = list(map(add, nominal, repeat(0.0)))  # no -0.0
+        kerns = tuple((i, _number(after)) for i, after in enumerate(afters) if after)
+        return Shaped(chars, total, tuple(zip(repeat(-0.0), afters, repeat(0.0))), kerns)
     else:
         glyphs = []
         for code, advance, p in zip(map(ord, chars), advances, positions, strict=True):
@@ -269,9 +333,8 @@ def _shape(face: Face, text: str, rtl: bool | None) -> Shaped:
 
 
 def _placed(
-    font: rl_adapter.KeduTTFont, advance: Callable[[int], float], gids: Sequence[int],
-    texts: Sequence[str], clusters: Sequence[int], positions: Sequence[Sequence[int]],
-    scale: float, total: float, rtl: bool,
+    keys: _Keys, gids: Sequence[int], texts: Sequence[str], clusters: Sequence[int],
+    positions: Sequence[Sequence[int]], scale: float, total: float, rtl: bool,
 ) -> Shaped:
     """A run drawn glyph by glyph in logical order (see :class:`Shaped`).
 
@@ -280,7 +343,7 @@ def _placed(
     glyph's origin (thousandths of the size), each glyph's rise, and the
     textless glyphs' offsets in font units.
     """
-    keys: list[str] = []
+    chars: list[str] = []
     placed: list[tuple[str | None, float, bool]] = []
     shapes: list[tuple[int, str]] = []
     pen = 0.0
@@ -291,40 +354,34 @@ def _placed(
     units = 1000 / scale
     pen = 0.0
     base_x: dict[int, float] = {}  # cluster -> origin of its first glyph in logical order
-    last = (0.0, 0.0)  # where the previous shape put the origin, in font units
-
-    def shape_at(gid: int, x: float, y: float) -> None:
-        nonlocal last
-        fx, fy = round(x * units / 1000, 1), round(y * units / 1000, 1)
-        shapes.append((gid, f"{_short(fx - last[0])} {_short(fy - last[1])}"))
-        last = (fx, fy)
-
-    def show(gid: int, text: str, x: float, y: float, invisible: bool) -> None:
-        nonlocal pen
-        key = font.glyph_key(gid, text, advance)
-        keys.append(chr(key))
-        move = pen - x
-        placed.append((_number(round(move, 3)) if abs(move) > 5e-4 else None, y, invisible))
-        pen = x + font.nominal_width(key, 0.0)
-
+    last_x = last_y = 0.0  # where the previous shape put the origin, in font units
+    known, widths = keys.chars, keys.widths
     for i in range(len(gids) - 1, -1, -1) if rtl else range(len(gids)):
         x, y = origins[i]
-        first = clusters[i] not in base_x
+        cluster, text = clusters[i], texts[i]
+        first = cluster not in base_x
         if first:
-            base_x[clusters[i]] = x
-        if not texts[i]:
-            shape_at(gids[i], x, y)
-        elif rtl and not first and unicodedata.category(texts[i][0]) == "Mn":
+            base_x[cluster] = x
+        mark = rtl and not first and text and unicodedata.category(text[0]) == "Mn"
+        if not text or mark:
+            # A glyph drawn as a shape: its offset from the previous shape.
+            fx, fy = round(x * units / 1000, 1), round(y * units / 1000, 1)
+            shapes.append((gids[i], f"{_short(fx - last_x)} {_short(fy - last_y)}"))
+            last_x, last_y = fx, fy
+            if not text:
+                continue
             # A mark's character (a harakah) on a glyph of its own.  poppler
             # orders right-to-left text by position and would put a mark drawn
             # over its letter before the letter; so the mark is drawn as a
             # shape, and its character is shown invisibly just before the
             # letter's origin, where every extractor reads it after the letter.
-            shape_at(gids[i], x, y)
-            show(gids[i], texts[i], base_x[clusters[i]] - 1, 0.0, True)
-        else:
-            show(gids[i], texts[i], x, y, False)
-    return Shaped("".join(keys), total, None, None, tuple(placed), tuple(shapes), rtl)
+            x, y = base_x[cluster] - 1, 0.0
+        char = known.get((gids[i], text)) or keys.key(gids[i], text)
+        chars.append(char)
+        move = pen - x
+        placed.append((_number(round(move, 3)) if abs(move) > 5e-4 else None, y, bool(mark)))
+        pen = x + (widths[char] or 0.0)
+    return Shaped("".join(chars), total, None, None, tuple(placed), tuple(shapes), rtl)
 
 
 def _short(value: float) -> str:
@@ -360,6 +417,7 @@ class _ShapeCache:
         _shape.cache_clear()
         _advance.cache_clear()
         _placement.cache_clear()
+        _keys.cache_clear()
 
 
 shape = _ShapeCache()
