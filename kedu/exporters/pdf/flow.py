@@ -183,6 +183,9 @@ class Text(Flowable):  # type: ignore[misc]
         marks: Marks = canv.marks
         para = self.para
         lines = self._lines or []
+        if getattr(canv, "dry", False):
+            self._mark(canv, marks, lines)
+            return
         if self.bookmark is not None:
             title, level = self.bookmark
             marks.bookmark(canv, title, level, canv.absolutePosition(0, self.height)[1])
@@ -208,11 +211,26 @@ class Text(Flowable):  # type: ignore[misc]
         if self.bullet and lines:
             self._draw_bullet(canv, marks, top if not stacked else self.height, descent)
 
+    def _mark(self, canv: Any, marks: Marks, lines: Sequence[Line]) -> None:
+        """A layout pass's drawing (see :func:`kedu.exporters.pdf.layout.build_story`):
+        only the marked-content sequences, so the structure tree knows on which
+        pages each element lands; nothing is shaped or drawn."""
+        seq = _Sequence(canv, marks)
+        link: tuple[str, Node] | None = None
+        for line in lines:
+            link = self._draw_line(seq, line.pieces, 0.0, 0.0, link, dry=True)
+        seq.close()
+        if self.bullet and lines:
+            with marks.content(canv, self.bullet_node or self.node):
+                pass
+
     def _draw_line(self, seq: _Sequence, pieces: Sequence[Piece], x: float, y: float,
-                   link: tuple[str, Node] | None) -> tuple[str, Node] | None:
+                   link: tuple[str, Node] | None, *,
+                   dry: bool = False) -> tuple[str, Node] | None:
         """One line, marked as content of the paragraph or, for linked text, of a
         ``Link`` element that also owns the link's annotations.  Returns the link
-        the line ends in, so a link broken over two lines stays one element."""
+        the line ends in, so a link broken over two lines stays one element.
+        ``dry``: only the marks (a layout pass)."""
         canv = seq.canv
         direction = self.para.direction
         groups = [list(g) for _, g in groupby(pieces, key=lambda p: p[0].href)]
@@ -222,20 +240,22 @@ class Text(Flowable):  # type: ignore[misc]
             # linked or plain text can be drawn, and marked, on its own.
             for group in groups:
                 link = self._link_node(group[0][0].href, link)
-                runs = layout_line(group, direction)
                 seq.switch(link[1] if link else self.node)
-                self._record_links(seq, runs, link, pieces)
-                x = draw_line(canv, runs, x, y, actual_text(group, direction, runs))
+                if not dry:
+                    runs = layout_line(group, direction)
+                    self._record_links(seq, runs, link, pieces)
+                    x = draw_line(canv, runs, x, y, actual_text(group, direction, runs))
             return link
         # One stretch, or a line the bidi algorithm reorders: drawn as a whole.
         # Mixed right-to-left lines keep their links' text in the paragraph;
         # the Link elements still own the annotations.
-        runs = layout_line(pieces, direction)
         href = groups[0][0][0].href if len(groups) == 1 else None
         link = self._link_node(href, link) if href else None
         seq.switch(link[1] if link else self.node)
-        self._record_links(seq, runs, link, pieces)
-        draw_line(canv, runs, x, y, actual_text(pieces, direction, runs))
+        if not dry:
+            runs = layout_line(pieces, direction)
+            self._record_links(seq, runs, link, pieces)
+            draw_line(canv, runs, x, y, actual_text(pieces, direction, runs))
         return link
 
     def _draw_line_end(self, seq: _Sequence, line: Line, x: float, y: float) -> None:

@@ -326,6 +326,9 @@ class FigureImage(Image):  # type: ignore[misc]
     def draw(self) -> None:
         canv = self.canv
         marks: Marks = canv.marks
+        if getattr(canv, "dry", False):  # a layout pass: only where it lands
+            with marks.content(canv, self.node):
+                return
         if self.bookmark is not None:
             title, level = self.bookmark
             marks.bookmark(canv, title, level, canv.absolutePosition(0, self.drawHeight)[1])
@@ -486,8 +489,12 @@ class PageFurniture:
         canv.restoreState()
 
 
-def _canvas_class(furniture: PageFurniture, stamp: date, marks: Marks) -> type[Canvas]:
-    """A canvas that draws page furniture at save time, when the page count is known."""
+def _canvas_class(furniture: PageFurniture, stamp: date, marks: Marks,
+                  dry: bool = False) -> type[Canvas]:
+    """A canvas that draws page furniture at save time, when the page count is known.
+
+    ``dry``: for a layout pass, whose flowables only record where their content
+    lands (``Text`` and ``FigureImage`` read the flag) and which writes nothing."""
 
     class HandoutCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -495,12 +502,15 @@ def _canvas_class(furniture: PageFurniture, stamp: date, marks: Marks) -> type[C
             _fix_timestamp(self, stamp)
             self._saved_pages: list[dict[str, Any]] = []
             self.marks = marks
+            self.dry = dry
 
         def showPage(self) -> None:
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
+            if dry:
+                return
             pages = len(self._saved_pages)
             for number, state in enumerate(self._saved_pages, 1):
                 self.__dict__.update(state)
@@ -572,22 +582,22 @@ def build_story(
     the result.  When the disclaimer would fill the last page alone, the story
     is laid out again with a little less space between blocks (up to
     :data:`TIGHTER`); if that does not help, the first layout stands.
-    ``margins`` is (sides, top, bottom)."""
+    ``margins`` is (sides, top, bottom).
+
+    The spacing is chosen by layout passes that break pages exactly as the
+    final rendering does but shape and draw nothing (see ``Text.draw``), so a
+    handout that needs tighter spacing is rendered once, not once per try."""
     from kedu.exporters.pdf.tagging import finish
 
-    first: tuple[bytes, Story, Marks] | None = None
-    for spacing in TIGHTER:
+    def render(spacing: float, *, dry: bool) -> tuple[bytes, Story, Marks]:
         story = make(spacing)
         marks = Marks()
         pdf = _render(story.flowables, pagesize, margins, props, furniture, stack, body_size,
-                      stamp, marks)
-        if first is None:
-            first = (pdf, story, marks)
-        if not _alone(story):
-            break
-    else:
-        assert first is not None
-        pdf, story, marks = first
+                      stamp, marks, dry=dry)
+        return pdf, story, marks
+
+    chosen = next((s for s in TIGHTER if not _alone(render(s, dry=True)[1])), TIGHTER[0])
+    pdf, story, marks = render(chosen, dry=False)
     return finish(pdf, story.root, marks, props)
 
 
@@ -610,6 +620,8 @@ def _render(
     body_size: float,
     stamp: date,
     marks: Marks,
+    *,
+    dry: bool = False,
 ) -> bytes:
     """reportlab's part: the document template every layout shares (metadata,
     settings that make the output byte-identical)."""
@@ -639,7 +651,7 @@ def _render(
     )
     template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     with binary_streams():
-        template.build(flowables, canvasmaker=_canvas_class(furniture, stamp, marks))
+        template.build(flowables, canvasmaker=_canvas_class(furniture, stamp, marks, dry))
     return out.getvalue()
 
 

@@ -401,7 +401,8 @@ def _advance(face: Face, text: str) -> float:
 
 class _ShapeCache:
     """:func:`shape`, with ``cache_clear()`` forgetting every shaping result
-    (drawn runs and measured words), as a process meeting new text would."""
+    (drawn runs, measured words, broken lines), as a process meeting new text
+    would."""
 
     def __call__(self, face: Face, text: str, rtl: bool | None = None) -> Shaped:
         """Shape ``text`` (logical order) in ``face``: glyphs in visual order and
@@ -418,6 +419,7 @@ class _ShapeCache:
         _advance.cache_clear()
         _placement.cache_clear()
         _keys.cache_clear()
+        _break_lines.cache_clear()
 
 
 shape = _ShapeCache()
@@ -567,7 +569,15 @@ def _line(pieces: list[Piece], widths: list[float]) -> Line | None:
 
 
 def break_lines(pieces: Sequence[Piece], width: float) -> list[Line]:
-    """Greedy line filling over tokens measured in logical order."""
+    """Greedy line filling over tokens measured in logical order.
+
+    Remembered per (pieces, width): the layout passes that choose a handout's
+    spacing break the same paragraphs at the same widths as its rendering."""
+    return list(_break_lines(tuple(pieces), width))
+
+
+@lru_cache(maxsize=4096)
+def _break_lines(pieces: tuple[Piece, ...], width: float) -> tuple[Line, ...]:
     lines: list[Line] = []
     line: list[Piece] = []
     line_widths: list[float] = []
@@ -592,7 +602,7 @@ def break_lines(pieces: Sequence[Piece], width: float) -> list[Line]:
     done = _line(line, line_widths)
     if done is not None:
         lines.append(done)
-    return lines
+    return tuple(lines)
 
 
 # --- bidi and drawing ----------------------------------------------------------------------
