@@ -180,6 +180,8 @@ def localized(settings: Settings) -> Any:
 def _env() -> dict[str, str]:
     """The environment of child processes: this checkout's kedu first on the path."""
     env = dict(os.environ)
+    # Bytecode cached as a pip-installed package has it (pip compiles at install).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
