@@ -83,3 +83,78 @@ def test_first_export_on_an_empty_cache_gives_the_same_bytes(
     for locale in ("en", "ar"):
         doc = kedu.localize(article, locale)
         assert kedu.export(doc, "pdf") == made[0][f"ketamine-therapy.{locale}.pdf"]
+
+
+# --- parsed metrics cache ------------------------------------------------------------------
+
+
+def _faces() -> list[fonts.Face]:
+    noto = fonts.family("noto-sans")
+    return [noto.regular, noto.bold, fonts.family("wqy-microhei").regular]
+
+
+def _same_font(ours: object, theirs: object) -> None:
+    """``ours`` is what reportlab's own parser made of the file: every attribute
+    of the font and of its face, and the scale, equal and of the same type."""
+    mine, ref = dict(vars(ours.face)), dict(vars(theirs.face))  # type: ignore[attr-defined]
+    scale, ref_scale = mine.pop("_pdfScale"), ref.pop("_pdfScale")
+    assert scale(1234) == ref_scale(1234)
+    assert mine.keys() == ref.keys()
+    for key in ref:
+        assert mine[key] == ref[key] and type(mine[key]) is type(ref[key]), key
+        assert getattr(mine[key], "ustr", None) == getattr(ref[key], "ustr", None), key
+    skip = ("face", "state", "encoding")
+    assert {k: v for k, v in vars(ours).items() if k not in skip} == {
+        k: v for k, v in vars(theirs).items() if k not in skip
+    }
+
+
+def _metrics_files(cache: Path) -> list[Path]:
+    return sorted((cache / "fonts" / "metrics").rglob("*.bin"))
+
+
+def test_cached_metrics_rebuild_the_font_reportlab_parses(
+    empty_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kedu.exporters.pdf import rl_adapter
+
+    for face in _faces():
+        fonts._parsed_font(face.name, face.path, face.subfont)  # parsed, metrics stored
+    assert len(_metrics_files(empty_cache)) == 3
+    parse = rl_adapter.new_font
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("parsed although the metrics are cached")
+
+    monkeypatch.setattr(rl_adapter, "new_font", refuse)
+    for face in _faces():
+        cached = fonts._parsed_font(face.name, face.path, face.subfont)
+        _same_font(cached, parse(face.name, face.path, face.subfont))
+
+
+@pytest.mark.parametrize("damage", ["bit", "short", "empty", "not-metrics"])
+def test_damaged_cached_metrics_are_parsed_again(empty_cache: Path, damage: str) -> None:
+    import hashlib
+    import marshal
+
+    from kedu.exporters.pdf import rl_adapter
+
+    face = fonts.family("noto-sans").regular
+    fonts._parsed_font(face.name, face.path, face.subfont)
+    [path] = _metrics_files(empty_cache)
+    good = path.read_bytes()
+    if damage == "bit":
+        bad = bytearray(good)
+        bad[len(bad) // 2] ^= 0x01
+        path.write_bytes(bytes(bad))
+    elif damage == "short":
+        path.write_bytes(good[: len(good) // 3])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:  # whole and checksummed, but not what kedu writes there
+        body = marshal.dumps({"attrs": {"unitsPerEm": 1000}})
+        path.write_bytes(fonts._METRICS_MAGIC + hashlib.sha256(body).digest() + body)
+    font = fonts._parsed_font(face.name, face.path, face.subfont)
+    _same_font(font, rl_adapter.new_font(face.name, face.path, face.subfont))
+    assert path.read_bytes() == good  # written again, whole
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files

@@ -14,6 +14,8 @@ second, later ones nothing.
 from __future__ import annotations
 
 import array
+import contextlib
+import marshal
 import os
 import secrets
 import sys
@@ -512,10 +514,93 @@ _ttfonts: dict[tuple[Path, int], object] = {}  # keyed by the drawable file
 def _ttfont(face: Face) -> object:
     """One reportlab font object per file, shared by the faces drawn from it (the
     Chinese font's regular and synthetic bold), as one font in the PDF."""
-    from kedu.exporters.pdf import rl_adapter
-
     key = (face.path, face.subfont)
     font = _ttfonts.get(key)
     if font is None:
-        font = _ttfonts[key] = rl_adapter.new_font(face.name, face.path, face.subfont)
+        font = _ttfonts[key] = _parsed_font(face.name, face.path, face.subfont)
     return font
+
+
+# --- parsed metrics ------------------------------------------------------------------------
+#
+# reportlab parses a font's tables in Python each time a process registers it
+# (10-20 ms a Noto face, 90 ms for the Chinese font).  What it finds is kept in
+# the cache (marshal: plain values only, nothing that runs code when read),
+# under the SHA-256 of the font file's bytes, so an upgraded or rebuilt font is
+# never described by an old file.  Each cache file starts with the SHA-256 of the
+# rest: a damaged or cut-short file is removed and the font parsed again.
+
+_METRICS_MAGIC = b"kedu-metrics-1\n"
+
+
+def _metrics_path(data: bytes, subfont: int) -> Path:
+    import hashlib
+
+    import reportlab
+
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}-marshal{marshal.version}"
+    folder = cache_dir() / "metrics" / f"reportlab-{reportlab.Version}-{python}"
+    return folder / f"{hashlib.sha256(data).hexdigest()}-{subfont}.bin"
+
+
+def _parsed_font(name: str, path: Path, subfont: int) -> object:
+    """reportlab's font object for the file at ``path``: rebuilt from the cached
+    metrics when they are there and whole, else parsed (and the metrics stored)."""
+    from kedu.exporters.pdf import rl_adapter
+
+    data = path.read_bytes()
+    where = _metrics_path(data, subfont)
+    metrics = _read_metrics(where)
+    if metrics is not None:
+        try:
+            return rl_adapter.font_from_metrics(name, path, data, metrics)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            where.unlink(missing_ok=True)
+    font = rl_adapter.new_font(name, path, subfont)
+    fresh = rl_adapter.metrics_of(font)
+    if fresh is not None:
+        with contextlib.suppress(OSError):  # a read-only cache only costs time
+            _write_metrics(where, fresh)
+    return font
+
+
+def _read_metrics(where: Path) -> dict[str, object] | None:
+    import hashlib
+
+    try:
+        blob = where.read_bytes()
+    except OSError:
+        return None
+    head = len(_METRICS_MAGIC) + 32
+    body = blob[head:]
+    if blob[: len(_METRICS_MAGIC)] == _METRICS_MAGIC and (
+        blob[len(_METRICS_MAGIC) : head] == hashlib.sha256(body).digest()
+    ):
+        try:
+            value = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            value = None
+        if isinstance(value, dict):
+            return value
+    where.unlink(missing_ok=True)
+    return None
+
+
+def _write_metrics(where: Path, metrics: dict[str, object]) -> None:
+    """Store ``metrics`` at ``where`` atomically (the pattern of :func:`_static_instance`)."""
+    import hashlib
+
+    body = marshal.dumps(metrics)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = where.parent / f".{where.name}.{secrets.token_hex(8)}.tmp"
+    with interrupts.temporary(tmp):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "wb") as out:
+                out.write(_METRICS_MAGIC + hashlib.sha256(body).digest() + body)
+            os.chmod(tmp, 0o644)
+            interrupts.check()
+            os.replace(tmp, where)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

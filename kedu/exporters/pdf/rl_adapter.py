@@ -147,6 +147,96 @@ def new_font(name: str, path: Path, subfont: int) -> KeduTTFont:
     return KeduTTFont(name, str(path), subfont=subfont)
 
 
+# --- parsed font metrics, as plain values ----------------------------------------------------
+#
+# Parsing a font's tables (cmap, hmtx, loca) in reportlab's pure-Python parser takes
+# 10-20 ms a face, 90 ms for the Chinese font: a good share of a one-handout
+# process.  What the parser leaves on its face object is plain data (numbers,
+# strings, dicts and lists of them), so kedu keeps it in its font cache (see
+# kedu.exporters.pdf.fonts) and rebuilds the face from it.  The font names are
+# reportlab's TTFNameBytes (bytes that remember their text); the scale function
+# is a closure over the units per em; the file's bytes are read, not stored.
+
+_NAME_FIELDS = ("name", "familyName", "styleName", "fullName", "uniqueFontID")
+_NOT_STORED = ("_ttf_data", "_pdfScale", *_NAME_FIELDS)
+_PLAIN = (int, float, str, bytes, bool, type(None))
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    if isinstance(value, _PLAIN):
+        return type(value) in _PLAIN  # not a subclass (TTFNameBytes is a bytes)
+    if depth > 3:
+        return False
+    if isinstance(value, list | tuple) and type(value) in (list, tuple):
+        return all(_plain(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(_plain(k, depth + 1) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def metrics_of(font: KeduTTFont) -> dict[str, object] | None:
+    """What reportlab's parser found in ``font``'s file, as plain values (for
+    ``marshal``), or None if this reportlab leaves something else on its faces:
+    then kedu parses every time rather than store what it cannot rebuild."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    attrs = font.face.__dict__
+    names = {field: attrs.get(field) for field in _NAME_FIELDS}
+    if not all(isinstance(v, TTFNameBytes) for v in names.values()):
+        return None
+    plain = {k: v for k, v in attrs.items() if k not in _NOT_STORED}
+    if not all(_plain(v) for v in plain.values()):
+        return None
+    return {
+        "attrs": plain,
+        "names": {field: value.ustr for field, value in names.items()},
+    }
+
+
+def font_from_metrics(
+    name: str, path: Path, data: bytes, metrics: dict[str, object]
+) -> KeduTTFont:
+    """The font :func:`new_font` makes from the file holding ``data``, rebuilt
+    from its :func:`metrics_of` without parsing; ``KeyError``/``TypeError``/
+    ``ValueError`` if ``metrics`` are not what :func:`metrics_of` writes."""
+    from fnmatch import fnmatch
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFontFace
+    from reportlab.rl_config import unShapedFontGlob
+
+    attrs = metrics["attrs"]
+    names = metrics["names"]
+    if not isinstance(attrs, dict) or not isinstance(names, dict):
+        raise TypeError("metrics are not mappings")
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(attrs)
+    for field in _NAME_FIELDS:
+        text = names[field]
+        if not isinstance(text, str):
+            raise TypeError(f"font name {field} is not text")
+        setattr(face, field, TTFNameBytes(text.encode("utf8")))
+    face._ttf_data = data
+    face.filename = str(path)
+    units = int(attrs["unitsPerEm"])
+    if units == 1000:
+        face._pdfScale = lambda x: x
+    else:
+        factor = 1000 / units
+        face._pdfScale = lambda x: x * factor
+    # What TTFont.__init__ does once its face is parsed (reportlab 4.x-5.x).
+    font = KeduTTFont.__new__(KeduTTFont)
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = WeakKeyDictionary()
+    font._asciiReadable = 0
+    font.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+    font.key_text = {}
+    font._keys = {}
+    return font
+
+
 def register_font(name: str, font: object) -> None:
     """Enter ``font`` in reportlab's registry under ``name`` only.
 
