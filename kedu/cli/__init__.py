@@ -15,7 +15,7 @@ import click
 
 from kedu import interrupts
 from kedu._version import __version__
-from kedu.cli.common import State
+from kedu.cli.common import State, pause_collector, restore_collector, resume_collector
 from kedu.errors import KeduError
 
 __all__ = ["cli", "main", "run"]
@@ -37,6 +37,8 @@ class LazyGroup(click.Group):
 
             module, attr, _help = self.lazy[name]
             command: click.Command = getattr(importlib.import_module(module), attr)
+            if name != "export":  # export turns it on once its imports are done
+                resume_collector(freeze=False)
             return command
         return super().get_command(ctx, name)
 
@@ -89,10 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     also when a library swallowed the ``KeyboardInterrupt`` they raise.
     """
     with interrupts.handle_signals():
+        pause_collector()  # see kedu.cli.common: on again once the command's imports are done
         try:
             code = _main(argv)
         except KeyboardInterrupt:
             code = 130
+        finally:
+            # The console script (no argv) exits next; an in-process caller goes on.
+            restore_collector(unfreeze=argv is not None)
         if interrupts.received() is None and code != 130:
             return code
         click.echo("kedu: interrupted", err=True)

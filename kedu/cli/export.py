@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, cast
 import click
 
 from kedu import interrupts
-from kedu.cli.common import article_arg, load_articles, locales_option, state, warn_gaps
+from kedu.cli.common import (
+    article_arg,
+    load_articles,
+    locales_option,
+    resume_collector,
+    state,
+    warn_gaps,
+)
 from kedu.errors import OutputError, UsageError
 
 if TYPE_CHECKING:
@@ -131,6 +138,9 @@ def export_command(
         require_reviewed=require_reviewed,
     )
     target = _prepare_out_dir(out_dir or config.output_dir)
+    # kedu, the exporters and their libraries are imported: collect from here on,
+    # leaving what the imports made out of it (see kedu.cli.common).
+    resume_collector(freeze=True)
     started = time.perf_counter()
     results = _run(batch, target, jobs or os.cpu_count() or 1, quiet or report is not None)
     elapsed = time.perf_counter() - started

@@ -21,13 +21,13 @@ Only standard structure types of PDF 1.7 are used, so no RoleMap is needed.
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Literal
-from xml.sax.saxutils import escape
 
 __all__ = ["Bookmark", "Marks", "Node", "Role", "finish"]
 
@@ -281,6 +281,13 @@ def finish(pdf: bytes, root: Node, marks: Marks, props: Properties) -> bytes:
              compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
              fix_metadata_version=False)
     return out.getvalue()
+
+
+def escape(text: str) -> str:
+    """``text`` for XML character data (``&``, ``<``, ``>``), as
+    ``xml.sax.saxutils.escape`` does; that module would import ``urllib.request``
+    and ``http.client`` into every export (15 ms), ``html`` is loaded anyway."""
+    return html.escape(text, quote=False)
 
 
 def _outline(doc: Any, catalog: Any, page_refs: list[Any], bookmarks: list[Bookmark]) -> None:
