@@ -615,6 +615,18 @@ _NOT_RTL_CLASSES = frozenset(("L", "EN", "AN", "LRE", "LRO", "RLE", "RLO", "PDF"
                               "LRI", "RLI", "FSI", "PDI"))
 
 
+class _ClassMemo(dict[str, bool]):
+    """Whether a character's bidi class is one of :data:`_NOT_RTL_CLASSES`,
+    asked of ``unicodedata`` once per character."""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = unicodedata.bidirectional(ch) in _NOT_RTL_CLASSES
+        return value
+
+
+_MAY_NOT_BE_RTL = _ClassMemo()
+
+
 def _levels(text: str, base_rtl: bool) -> list[int]:
     """Resolved bidi embedding level of every character of one line (UAX #9,
     isolates included), from python-bidi's public ``get_display``.
@@ -625,7 +637,7 @@ def _levels(text: str, base_rtl: bool) -> list[int]:
     throughout (rules W1-W7, N1-N2, I1-I2), which spares most Arabic lines the
     call.
     """
-    if base_rtl and not any(unicodedata.bidirectional(ch) in _NOT_RTL_CLASSES for ch in text):
+    if base_rtl and not any(map(_MAY_NOT_BE_RTL.__getitem__, text)):
         return [1] * len(text)
     return list(_levels_of(text, base_rtl))
 
@@ -701,6 +713,19 @@ def layout_line(pieces: Sequence[Piece], direction: Direction) -> list[VisualRun
         return [VisualRun(s, *_shape_run(s, t, None), n) for n, (s, t) in enumerate(merged) if t]
     levels = _levels(text, base_rtl)
     runs: list[tuple[int, Style, str]] = []
+    if levels and levels.count(levels[0]) == len(levels):
+        # One level: the runs are the pieces, without the controls, each
+        # joined to the one before in the same style.
+        level = levels[0]
+        for style, piece in pieces:
+            piece = piece.translate(_NO_CONTROLS)
+            if not piece:
+                continue
+            if runs and runs[-1][1] == style:
+                runs[-1] = (level, style, runs[-1][2] + piece)
+            else:
+                runs.append((level, style, piece))
+        pieces = ()
     i = 0
     for style, piece in pieces:
         for ch in piece:
@@ -789,6 +814,9 @@ def _font_op_tail(size: float) -> str:
 
 
 _ESCAPES = {i: escapePDF(bytes([i])) for i in range(256)}
+
+
+_TJ = [f"[({_ESCAPES[i]})] TJ" for i in range(256)]
 
 
 def _escape(codes: bytes) -> str:
@@ -943,6 +971,28 @@ def _show_placed(
     size_op = f"{fp_str(size)} Tf"
     font_op = ""
     rtl = shaped.rtl
+    if rtl:
+        # Every glyph of a right-to-left run is its own TJ after the font.
+        for (subset, c), (move, y, invisible) in zip(codes, shaped.placed, strict=True):
+            if subset != current:
+                name = rl_adapter.subset_name(font, subset, doc)
+                font_op = f"{name} {size_op}"
+                out.append(f"{name} {tail}" if current < 0 else font_op)
+                current = subset
+            else:
+                out.append(font_op)
+            if invisible != hidden:
+                out.append("3 Tr" if invisible else f"{render} Tr")
+                hidden = invisible
+            if y != rise:
+                out.append(f"{_rise(size, y)} Ts")
+                rise = y
+            out.append(_TJ[c] if move is None else f"[{move} ({_ESCAPES[c]})] TJ")
+        if hidden:
+            out.append(f"{render} Tr")
+        if rise:
+            out.append("0 Ts")
+        return out
     for (subset, c), (move, y, invisible) in zip(codes, shaped.placed, strict=True):
         if subset != current or rtl or invisible != hidden or y != rise:
             if parts:
@@ -1087,6 +1137,11 @@ def draw_line(
     return x
 
 
+@lru_cache(maxsize=256)
+def _shape_scale(face: Face, size: float) -> str:
+    return fp_str(size / _upem(face))  # type: ignore[no-any-return]
+
+
 def _draw_run(canv: Any, run: VisualRun, x: float, y: float) -> None:
     style, shaped = run.style, run.shaped
     face = style.face
@@ -1101,10 +1156,11 @@ def _draw_run(canv: Any, run: VisualRun, x: float, y: float) -> None:
     rl_adapter.append(canv, " ".join([head, *ops, "ET"]))
     if shaped.shapes:
         # One q ... Q per run: each shape moves the origin on from the last one.
-        scale = fp_str(style.size / _upem(face))
+        scale = _shape_scale(face, style.size)
         rl_adapter.append(canv, f"q {scale} 0 0 {scale} {fp_str(x, y)} cm")
+        names = _forms.setdefault(rl_adapter.document(canv), {})
         for gid, step in shaped.shapes:
-            name = _shape_form(canv, face, gid)
+            name = names.get((face, gid)) or _shape_form(canv, face, gid)
             rl_adapter.append(canv, f"1 0 0 1 {step} cm")
             canv.doForm(name)
         rl_adapter.append(canv, "Q")
