@@ -508,6 +508,18 @@ def _canvas_class(furniture: PageFurniture, stamp: date, marks: Marks,
             self._saved_pages.append(dict(self.__dict__))
             self._startPage()
 
+        if dry:
+            # A layout pass draws nothing that is kept: moving the origin and
+            # saving the graphics state only cost time.
+            def transform(self, *args: float) -> None:
+                pass
+
+            def saveState(self) -> None:
+                pass
+
+            def restoreState(self) -> None:
+                pass
+
         def save(self) -> None:
             if dry:
                 return
