@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -296,3 +297,45 @@ def test_duplicate_entry_in_po_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="a second entry for msgctxt 'title'") as info:
         read_catalog(po, "es")
     assert str(info.value).startswith(f"{po}:{text.count(chr(10)) + 3}:")  # its msgid line
+
+
+@pytest.mark.parametrize(
+    "creation, revision",
+    [
+        ("2026-03-01 12:00+0100", "2026-03-02 08:30-0530"),
+        ("2026-03-01 12:00", "YEAR-MO-DA HO:MI+ZONE"),
+        ("2026-03-01 12:00+0000", ""),
+        ("2026-3-1 9:05", "2026-03-02 08:30+0200"),  # a form only Babel reads
+        ("2026-13-01 12:00", "2026-03-02 08:30"),  # no such month: Babel's error
+        ("", "2026-02-30 08:30"),
+    ],
+)
+def test_catalog_header_dates_read_as_babel_reads_them(creation: str, revision: str) -> None:
+    """kedu reads the usual date form itself (Babel's strptime costs a process
+    15 ms); every value, and every error, is Babel's own."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileParser
+
+    from kedu.localization.catalogs import KeduCatalog
+
+    po = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"POT-Creation-Date: {creation}\\n"\n"PO-Revision-Date: {revision}\\n"\n'
+        '"Language: es\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    )
+    outcomes: list[tuple[object, object]] = []
+    for catalog in (KeduCatalog(locale="es"), Catalog(locale="es")):
+        try:
+            PoFileParser(catalog).parse(io.BytesIO(po.encode()))
+            outcomes.append((catalog.creation_date, catalog.revision_date))
+        except ValueError as exc:
+            outcomes.append(("error", str(exc)))
+    ours, babels = outcomes
+    if babels[0] == "error":
+        assert ours == babels
+        return
+    # The catalog's own defaults (now, the placeholder) where a header gives none.
+    for mine, theirs, given in zip(ours, babels, (creation, revision), strict=True):
+        if given.strip() and "YEAR" not in given:
+            assert mine == theirs and repr(mine) == repr(theirs)
+            assert getattr(mine, "tzinfo", None) == getattr(theirs, "tzinfo", None)

@@ -477,7 +477,12 @@ def _is_foreign_digit(char: str) -> bool:
     return unicodedata.category(char) == "Nd" and not "0" <= char <= "9"
 
 
+_ANY_FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")  # re's \d is Unicode category Nd
+
+
 def _western_digits(text: str) -> str:
+    if _ANY_FOREIGN_DIGIT.search(text) is None:  # most texts: nothing to convert
+        return text
     return "".join(str(unicodedata.digit(c)) if _is_foreign_digit(c) else c for c in text)
 
 
