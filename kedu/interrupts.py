@@ -32,6 +32,7 @@ once, wherever it was: no exception travels through library code.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -185,6 +186,15 @@ def run_cli() -> None:
         # Interpreter shutdown would join the pool's threads again and, after an
         # interrupt caught in one of them, Python 3.11 can end the process with
         # SIGINT's status instead of ours (seen as -2 for a SIGTERM).  Leave now.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    if threading.active_count() == 1:
+        # Finished, nothing left running: leave without the interpreter tearing
+        # down every module one by one (40-50 ms, 5 % of a one-handout export).
+        # Exit handlers still run and the output is flushed, as in a normal exit.
+        atexit._run_exitfuncs()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
