@@ -55,6 +55,8 @@ __all__ = [
 
 _received: int | None = None
 _raised = False
+# Set once the console command has ended: a signal after that is only noted.
+_done = False
 # Temporary files a pool worker removes when it is stopped (see temporary()).
 _temporaries: set[str] = set()
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -81,7 +83,7 @@ def _record(signum: int, frame: FrameType | None) -> None:
     global _received, _raised
     if _received is None:
         _received = signum
-    if _raised:
+    if _raised or _done:
         return
     if _importing(frame):
         _deliver_again(signum)
@@ -100,11 +102,17 @@ def _importing(frame: FrameType | None) -> bool:
 
 def _deliver_again(signum: int, delay: float = 0.01) -> None:
     # The handler only ever runs in the main thread; send the signal there again
-    # shortly, from a timer thread, until it finds no import under way.
+    # shortly, from a timer thread, until it finds no import under way.  Not once
+    # it has been raised or the command has ended (nothing left to interrupt).
     main = threading.main_thread().ident
     if main is None:
         return
-    timer = threading.Timer(delay, signal.pthread_kill, (main, signum))
+
+    def again() -> None:
+        if not (_raised or _done):
+            signal.pthread_kill(main, signum)
+
+    timer = threading.Timer(delay, again)
     timer.daemon = True
     timer.start()
 
@@ -173,11 +181,20 @@ def handle_signals() -> Iterator[None]:
 def run_cli() -> None:
     """Console-script entry point: signals are handled before the command line is
     even imported, so an early Ctrl-C is one line and exit 130 like a late one."""
+    global _done
+    # For the rest of the process, not only for a block: the handler may still be
+    # delivering a signal it put off (see _deliver_again), and Python's default
+    # handler would turn that into a traceback after the command.
+    for signum in _SIGNALS:
+        signal.signal(signum, _record)
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
     try:
-        with handle_signals():
+        try:
             from kedu.cli import main
 
             code = main()
+        finally:
+            _done = True  # first statement: from here on signals are only noted
     except KeyboardInterrupt:
         sys.stderr.write("kedu: interrupted\n")
         code = exit_code()
@@ -186,20 +203,22 @@ def run_cli() -> None:
         # Interpreter shutdown would join the pool's threads again and, after an
         # interrupt caught in one of them, Python 3.11 can end the process with
         # SIGINT's status instead of ours (seen as -2 for a SIGTERM).  Leave now.
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        _flush()
         os._exit(code)
     if threading.active_count() == 1:
         # Finished, nothing left running: leave without the interpreter tearing
         # down every module one by one (40-50 ms, 5 % of a one-handout export).
         # Exit handlers still run and the output is flushed, as in a normal exit.
         atexit._run_exitfuncs()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        _flush()
         os._exit(code)
     sys.exit(code)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
 
 
 def _stop_worker(signum: int, frame: FrameType | None) -> None:
