@@ -363,6 +363,12 @@ def pdf_in_process(
                 Target("<=", 2.0, "≤ 2x"),
             )
         )
+        # The floor under that target: reportlab itself, untagged and unshaped.
+        rows.append(ratio_row(group, "bare reportlab / Typst edited source", bare, edited_row))
+    if weasyprint:
+        rows.append(
+            ratio_row(group, "WeasyPrint (static fonts) / bare reportlab", weasy, bare)
+        )
     outputs = {k: v for k, v in run[2].items() if isinstance(v, bytes)}
     return InProcess(rows, outputs)
 
