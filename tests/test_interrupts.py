@@ -147,6 +147,21 @@ def test_interrupts_at_random_points_keep_old_or_new_files(tmp_path: Path) -> No
     print(f"full run {full:.2f} s; stopped in at most {max(stops):.2f} s; outcomes: {outcomes}")
 
 
+def _run_script(
+    folder: Path, name: str, source: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``source`` as a script named ``name`` in ``folder``, kedu importable."""
+    script = folder / name
+    script.write_text(source, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 _STOPPED_WHILE_STARTING = """
 import os, signal, sys
 from concurrent.futures import ProcessPoolExecutor
@@ -178,15 +193,7 @@ if __name__ == "__main__":
 def test_a_worker_stopped_while_starting_leaves_quietly(tmp_path: Path) -> None:
     # The CI failure this guards against: SIGTERM during worker_init raised inside
     # the pool initializer and concurrent.futures printed its traceback.
-    script = tmp_path / "stop_while_starting.py"
-    script.write_text(_STOPPED_WHILE_STARTING, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(script)],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _run_script(tmp_path, "stop_while_starting.py", _STOPPED_WHILE_STARTING)
     assert proc.stdout.strip() == "stopped", proc.stderr
     assert proc.stderr == ""
 
@@ -220,15 +227,7 @@ def test_a_signal_during_an_import_is_raised_once_the_import_is_over(tmp_path: P
     # Extension modules (pikepdf's nanobind enums) run Python code while they
     # initialise and print a KeyboardInterrupt raised there as a critical error.
     (tmp_path / "slow_module.py").write_text(_SLOW_MODULE, encoding="utf-8")
-    script = tmp_path / "interrupted_import.py"
-    script.write_text(_INTERRUPTED_IMPORT, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(script), str(tmp_path)],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = _run_script(tmp_path, "interrupted_import.py", _INTERRUPTED_IMPORT, str(tmp_path))
     assert proc.stdout.splitlines() == ["interrupted, import finished: True"], (
         proc.stdout + proc.stderr
     )
@@ -261,15 +260,7 @@ except KeyboardInterrupt:
 def test_a_signal_during_a_finalizer_is_raised_where_it_can_unwind(tmp_path: Path) -> None:
     # Python prints an exception raised in __del__ (or an at-fork hook) as
     # "Exception ignored in ..." with a traceback, and carries on as if no Ctrl-C.
-    script = tmp_path / "interrupted_finalizer.py"
-    script.write_text(_INTERRUPTED_FINALIZER, encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(script)],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = _run_script(tmp_path, "interrupted_finalizer.py", _INTERRUPTED_FINALIZER)
     assert proc.stdout.splitlines() == ["interrupted"], proc.stdout + proc.stderr
     assert proc.stderr == ""
 
@@ -306,15 +297,7 @@ def test_a_signal_put_off_until_after_the_command_is_only_noted(tmp_path: Path) 
     # Seen on a loaded machine: the handler delivered a signal it had put off after
     # the command had ended, Python's default handler raised it: traceback, -2.
     (tmp_path / "quick_module.py").write_text(_QUICK_MODULE, encoding="utf-8")
-    script = tmp_path / "late_redelivery.py"
-    script.write_text(_LATE_REDELIVERY, encoding="utf-8")
     for _ in range(5):
-        proc = subprocess.run(
-            [sys.executable, str(script), str(tmp_path)],
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = _run_script(tmp_path, "late_redelivery.py", _LATE_REDELIVERY, str(tmp_path))
         assert proc.returncode in (0, 130), proc.stderr
         assert "Traceback" not in proc.stderr, proc.stderr

@@ -332,23 +332,7 @@ def _static_instance(source: Path, distribution: str, stem: str, weight: int) ->
         if _whole(target):
             return target
         data = _instantiate(source, stem, weight)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Named first and created with O_EXCL inside the registration, so a pool
-        # worker stopped at any instant removes it (kedu.interrupts.temporary).
-        tmp = target.parent / f".{stem}.{secrets.token_hex(8)}.tmp"
-        with interrupts.temporary(tmp):
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.chmod(tmp, 0o644)  # whatever the umask: other users read the cache
-                # Made while a signal was being handled (and perhaps swallowed by a
-                # library's fallback)?  Then it is not stored: see kedu.interrupts.
-                interrupts.check()
-                os.replace(tmp, target)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+        _store(target, data)
     return target
 
 
@@ -586,21 +570,31 @@ def _read_metrics(where: Path) -> dict[str, object] | None:
     return None
 
 
-def _write_metrics(where: Path, metrics: dict[str, object]) -> None:
-    """Store ``metrics`` at ``where`` atomically (the pattern of :func:`_static_instance`)."""
-    import hashlib
-
-    body = marshal.dumps(metrics)
-    where.parent.mkdir(parents=True, exist_ok=True)
-    tmp = where.parent / f".{where.name}.{secrets.token_hex(8)}.tmp"
+def _store(target: Path, data: bytes) -> None:
+    """Put ``data`` in the cache at ``target`` atomically: a temporary file, then
+    ``os.replace``, so a process racing us sees either no file or a whole one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Named first and created with O_EXCL inside the registration, so a pool
+    # worker stopped at any instant removes it (kedu.interrupts.temporary).
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
     with interrupts.temporary(tmp):
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(fd, "wb") as out:
-                out.write(_METRICS_MAGIC + hashlib.sha256(body).digest() + body)
-            os.chmod(tmp, 0o644)
+                out.write(data)
+            os.chmod(tmp, 0o644)  # whatever the umask: other users read the cache
+            # Made while a signal was being handled (and perhaps swallowed by a
+            # library's fallback)?  Then it is not stored: see kedu.interrupts.
             interrupts.check()
-            os.replace(tmp, where)
+            os.replace(tmp, target)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+
+def _write_metrics(where: Path, metrics: dict[str, object]) -> None:
+    """Store ``metrics`` at ``where`` with a checksum, atomically."""
+    import hashlib
+
+    body = marshal.dumps(metrics)
+    _store(where, _METRICS_MAGIC + hashlib.sha256(body).digest() + body)
