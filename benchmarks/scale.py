@@ -78,23 +78,67 @@ def languages_in_process(article_file: Path, reps: int, warmup: int, fonts_dir: 
         def bare(content: Any = content, fonts: FontFiles = fonts) -> bytes:
             return bare_reportlab_pdf(content, fonts)
 
-        samples, errors, _ = time_interleaved({"kedu": kedu_new_text, "bare": bare}, reps, warmup)
+        def harfbuzz(content: Any = content, fonts: FontFiles = fonts) -> float:
+            return harfbuzz_alone(content, fonts)
+
+        samples, errors, _ = time_interleaved(
+            {"kedu": kedu_new_text, "bare": bare, "harfbuzz": harfbuzz}, reps, warmup
+        )
         kedu = Row(
             group, f"{locale}: kedu new text", "time", samples["kedu"], error=errors.get("kedu")
         )
         base = Row(
             group, f"{locale}: bare reportlab", "time", samples["bare"], error=errors.get("bare")
         )
+        shaping = Row(
+            group, f"{locale}: HarfBuzz alone, every distinct word once", "time",
+            samples["harfbuzz"], error=errors.get("harfbuzz"),
+        )  # fmt: skip
         limit = 2.0 if locale.startswith("ar") else 1.0
         rows += [
             kedu,
             base,
+            shaping,
             ratio_row(
                 group, f"{locale}: kedu new text / bare", kedu, base,
                 Target("<=", limit, f"≤ {limit:.1f}x"),
             ),
+            ratio_row(group, f"{locale}: HarfBuzz alone / bare", shaping, base,
+                      note="shaping's own share of the floor"),
         ]  # fmt: skip
     return rows
+
+
+def harfbuzz_alone(content: Any, fonts: FontFiles) -> float:
+    """Shape every distinct word of ``content`` once with uharfbuzz in the regular
+    face, reading each glyph's id and advance: the least any HarfBuzz-shaped
+    handout must spend on shaping its text (kedu shapes runs and words on top
+    of that, and lays them out in Python)."""
+    import uharfbuzz as hb
+
+    font = _hb_font(str(fonts.regular))
+    words = {w for b in content.blocks for r in (*b.term, *b.runs) for w in r.text.split()}
+    total = 0.0
+    for word in sorted(words):
+        buf = hb.Buffer()
+        buf.add_str(word)
+        buf.guess_segment_properties()
+        hb.shape(font, buf, {})
+        total += sum(p.x_advance for p in buf.glyph_positions)
+        total += len([info.codepoint for info in buf.glyph_infos])
+    return total
+
+
+_HB_FONTS: dict[str, Any] = {}
+
+
+def _hb_font(path: str) -> Any:
+    """A HarfBuzz font per file, made once (as kedu keeps its own)."""
+    import uharfbuzz as hb
+
+    if path not in _HB_FONTS:
+        _HB_FONTS[path] = hb.Font(hb.Face(hb.Blob.from_file_path(path)))
+    return _HB_FONTS[path]
 
 
 def _words(doc: Any) -> int:
@@ -191,6 +235,18 @@ def cpu_seconds(run: ProcessRun) -> float:
     return run.cpu
 
 
+REQUIRED_IMPORTS = (
+    "import kedu.models, babel.messages.pofile, reportlab.pdfgen.canvas, "
+    "reportlab.pdfbase.ttfonts, uharfbuzz"
+)
+"""What a one-PDF ``kedu export`` cannot do without, imported and nothing done:
+the article's pydantic models (validation; building them is most of
+``kedu.models``' cost), Babel's catalog reader, reportlab's canvas and
+TrueType fonts, HarfBuzz.  Timed next to the bare reportlab script, it is the
+floor under the one-document process target: no kedu, however lean, starts
+faster than its required libraries load."""
+
+
 def one_document_processes(
     kedu: Sequence[str], article_file: Path, root: Path, reps: int, folder: Path
 ) -> list[Row]:
@@ -212,6 +268,7 @@ def one_document_processes(
         "bare": [sys.executable, str(script)],
         "kedu": [*kedu, "export", str(article_file), "--lang", "en", "--format", "pdf",
                  "--out", str(folder / "out"), "--jobs", "1", "-q"],
+        "required": [sys.executable, "-c", REQUIRED_IMPORTS],
     }  # fmt: skip
     env = _env(root)
     runs: dict[str, list[ProcessRun]] = {name: [] for name in commands}
@@ -228,6 +285,7 @@ def one_document_processes(
     for name, label in (
         ("kedu", "kedu export: one PDF"),
         ("bare", "bare reportlab script: one PDF"),
+        ("required", "required libraries' imports alone, no work"),
     ):
         timed[name] = Row(
             group,
@@ -249,6 +307,15 @@ def one_document_processes(
             group, "kedu / bare reportlab process (CPU)", timed["kedu_cpu"], timed["bare_cpu"]
         )
     )
+    # The floor under the target: what the libraries kedu must load for a PDF
+    # cost before any work, against the bare script's whole run.
+    rows.append(
+        ratio_row(
+            group, "required imports alone / bare reportlab process (wall)",
+            timed["required"], timed["bare"],
+            note="floor of the ratio above",
+        )
+    )  # fmt: skip
     return rows
 
 
