@@ -213,3 +213,28 @@ def test_run_py_help() -> None:
         [sys.executable, str(script), "--help"], capture_output=True, text=True, check=True
     )
     assert "--quick" in done.stdout and "--json" in done.stdout
+
+
+def test_floors_measure_only_what_an_export_needs(
+    tiny: LocalizedArticle, content: Content
+) -> None:
+    """The start-up floor imports nothing a PDF export could do without, and the
+    shaping floor shapes the handout's words."""
+    import subprocess
+    import sys
+
+    from benchmarks.scale import REQUIRED_IMPORTS, harfbuzz_alone
+    from kedu.exporters import ExportOptions, get_exporter
+
+    modules = [m.strip() for m in REQUIRED_IMPORTS.removeprefix("import ").split(",")]
+    script = (
+        "import sys; from kedu.load import parse_article; from kedu.localization import localize; "
+        "from kedu.exporters import ExportOptions, get_exporter; "
+        f"doc = localize(parse_article({TINY!r}), 'en', base_dir='.'); "
+        "get_exporter('pdf').export(doc, ExportOptions()); "
+        f"missing = [m for m in {modules!r} if m not in sys.modules]; "
+        "assert not missing, missing"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    assert get_exporter("pdf").export(tiny, ExportOptions()).startswith(b"%PDF")
+    assert harfbuzz_alone(content, kedu_font_files()) > 0
