@@ -1,4 +1,4 @@
-"""PDF export: a print-ready patient handout, rendered with reportlab platypus.
+"""PDF export: a print-ready patient handout, drawn on a reportlab canvas.
 
 Text in every shipped script — Latin with Vietnamese diacritics, Cyrillic,
 Arabic, Simplified Chinese — is shaped with HarfBuzz and set by kedu's own

@@ -41,7 +41,6 @@ from typing import Any, TypeVar, assert_never
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether
 
 from kedu.document import (
     BilingualDocument,
@@ -77,6 +76,7 @@ from kedu.exporters.pdf.layout import (
     draw_panel,
     properties,
 )
+from kedu.exporters.pdf.pages import Flowable, KeepTogether
 from kedu.exporters.pdf.tagging import Marks, Node
 from kedu.exporters.pdf.text import Direction, color
 from kedu.models.localized import LocalizedArticle
@@ -120,7 +120,7 @@ def _spaces(cell: Cell, index: int) -> tuple[float, float]:
     return float(child.getSpaceBefore()), float(child.getSpaceAfter())
 
 
-class PairRow(Flowable):  # type: ignore[misc]
+class PairRow(Flowable):
     """One aligned row of the bilingual handout: bands of (source, target) cells.
 
     Every band is as tall as its taller cell and the next band starts below it,

@@ -7,7 +7,6 @@ from typing import assert_never
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable
 
 from kedu.document import (
     Box,
@@ -39,6 +38,7 @@ from kedu.exporters.pdf.layout import (
     keep_together,
     properties,
 )
+from kedu.exporters.pdf.pages import Flowable
 from kedu.exporters.pdf.tagging import Node
 from kedu.models.localized import LocalizedArticle
 

@@ -1,4 +1,4 @@
-"""Document-tree blocks → tagged platypus flowables, for one language.
+"""Document-tree blocks → tagged flowables, for one language.
 
 :class:`Typesetter` holds the styles of one column (a whole page, or one side of
 a bilingual handout) and turns each block of a :class:`kedu.document.Document`
@@ -22,7 +22,6 @@ from itertools import groupby
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether
 
 from kedu.document import (
     Box,
@@ -53,6 +52,7 @@ from kedu.exporters.pdf.layout import (
     Sizes,
     load_image,
 )
+from kedu.exporters.pdf.pages import Flowable, KeepTogether
 from kedu.exporters.pdf.tagging import Marks, Node, Role
 from kedu.exporters.pdf.text import (
     Direction,
@@ -88,7 +88,7 @@ def _strong_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-class Text(Flowable):  # type: ignore[misc]
+class Text(Flowable):
     """A paragraph set by kedu's line breaker, tagged as ``node``; splits
     between lines, keeping at least two on each side (no orphans or widows).
 
@@ -490,7 +490,7 @@ class Typesetter:
 
     def faq_entry(self, entry: FaqEntry, parent: Node) -> list[Flowable]:
         # The question keeps with its answer's first lines (keep_together()),
-        # not in a KeepTogether: platypus never joins a KeepTogether to the
+        # not in a KeepTogether: the page loop never joins a KeepTogether to the
         # heading before it, which would strand the FAQ heading at a page's foot.
         return [self.question(entry, parent), self.answer(entry, parent)]
 

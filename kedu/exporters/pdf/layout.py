@@ -23,11 +23,11 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate
 
 from kedu._version import __version__
 from kedu.errors import ExportError, MissingGlyphError
 from kedu.exporters.pdf.fonts import FontStack, register
+from kedu.exporters.pdf.pages import Flowable, Frame, Image, build
 from kedu.exporters.pdf.tagging import Marks, Node, Properties
 from kedu.exporters.pdf.text import (
     Direction,
@@ -122,7 +122,7 @@ def draw_panel(canv: Any, x: float, width: float, height: float, fill: str, bord
         canv.restoreState()
 
 
-class Group(Flowable):  # type: ignore[misc]
+class Group(Flowable):
     """Flowables kept together the way a typesetter keeps them: when the group
     does not fit, it splits inside or between its parts — never right after a
     part that keeps with the next (a heading, a question, a box's label), and
@@ -287,7 +287,7 @@ class Panel(Group):
         super().draw()
 
 
-class Rule(Flowable):  # type: ignore[misc]
+class Rule(Flowable):
     """A thin horizontal line (an artifact): under the title block, above the
     disclaimer."""
 
@@ -313,13 +313,13 @@ class Rule(Flowable):  # type: ignore[misc]
             canv.restoreState()
 
 
-class FigureImage(Image):  # type: ignore[misc]
+class FigureImage(Image):
     """A picture tagged as a ``Figure`` (its node carries the alt text), with an
     optional bookmark at its top."""
 
     def __init__(self, path: Path, width: float, height: float, node: Node,
                  bookmark: tuple[str, int] | None = None) -> None:
-        super().__init__(str(path), width=width, height=height)
+        super().__init__(path, width, height)
         self.node = node
         self.bookmark = bookmark
 
@@ -635,35 +635,28 @@ def _render(
     *,
     dry: bool = False,
 ) -> bytes:
-    """reportlab's part: the document template every layout shares (metadata,
-    settings that make the output byte-identical)."""
+    """The pages every layout shares: one body frame inside the margins, the
+    document's metadata, settings that make the output byte-identical."""
     side, top, bottom = margins
     out = io.BytesIO()
-    template = BaseDocTemplate(
-        out,
-        pagesize=pagesize,
-        leftMargin=side,
-        rightMargin=side,
-        topMargin=top,
-        bottomMargin=bottom,
-        title=props.title,
-        author=props.author or "",
-        subject=props.subject or "",
-        keywords=", ".join(props.keywords),
-        creator=props.creator,
-        lang=props.lang,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=register(stack.primary.regular),
-        initialFontSize=body_size,
-    )
-    frame = Frame(
-        side, bottom, pagesize[0] - 2 * side, pagesize[1] - top - bottom,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-    )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    frame = Frame(side, bottom, pagesize[0] - 2 * side, pagesize[1] - top - bottom)
+    font = register(stack.primary.regular)
     with binary_streams():
-        template.build(flowables, canvasmaker=_canvas_class(furniture, stamp, marks, dry))
+        build(
+            flowables,
+            _canvas_class(furniture, stamp, marks, dry),
+            out,
+            pagesize=pagesize,
+            frame=frame,
+            title=props.title,
+            author=props.author or "",
+            subject=props.subject or "",
+            creator=props.creator,
+            keywords=", ".join(props.keywords),
+            lang=props.lang,
+            font_name=font,
+            font_size=body_size,
+        )
     return out.getvalue()
 
 
