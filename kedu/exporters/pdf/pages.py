@@ -33,7 +33,9 @@ platypus made; reportlab 5.1 sources: ``doctemplate.py``, ``frames.py``,
       joined with the one after it in a :class:`KeepTogether` (never another
       ``KeepTogether``);
     * ``KeepTogether.split``: content that does not fit moves to the next page
-      unless it is already at the top of one, then flows on one by one;
+      unless it is already at the top of one, then flows on one by one (where
+      platypus would loop forever — one flowable that keeps with the next, too
+      tall for any page, before another KeepTogether — it flows on alone);
     * ``Image.draw``: JPEG files are embedded by name, other images through
       ``ImageReader``, with ``mask="auto"``.
 
@@ -120,8 +122,10 @@ class KeepTogether(Flowable):
     the space left, they move to the next page (unless already at the top of
     one) and then flow on one by one."""
 
-    def __init__(self, content: Sequence[Flowable]) -> None:
+    def __init__(self, content: Sequence[Flowable], *, automatic: bool = False) -> None:
         self.content = list(content)
+        self.automatic = automatic
+        """Made by the page loop for flowables that keep with the next one."""
         self._measured: tuple[float, float] | None = None
         self._total = 0.0
         self._first = 0.0
@@ -174,6 +178,12 @@ class KeepTogether(Flowable):
             # empty.  (Only the first part too tall: a new page if all fits there.)
             new_page = not frame.at_top if too_tall else frame.height >= self._total
             parts.insert(0, PAGE_BREAK if new_page else NOTHING)
+            if not new_page and self.automatic and len(self.content) == 1:
+                # One flowable that keeps with what follows it (which it may not
+                # join: another KeepTogether, or nothing) and fits on no page.
+                # platypus would wrap it in the same KeepTogether again, forever;
+                # here it flows on alone instead (splits, or is too large).
+                self.content[0].keepWithNext = False
         return parts
 
 
@@ -319,7 +329,7 @@ class _Pages:
         if i:
             if i < n and _joinable(story[i]):
                 i += 1
-            kept = KeepTogether(story[:i])
+            kept = KeepTogether(story[:i], automatic=True)
             for f in kept.content[:-1]:
                 f.keepWithNext = False
             story[:i] = [kept]
