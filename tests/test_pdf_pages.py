@@ -390,3 +390,25 @@ def test_pictures_are_embedded_as_platypus_embeds_them(tmp_path: Path, suffix: s
         return out.getvalue()
 
     assert draw(pages.Image(path, 45, 30)) == draw(Image(str(path), width=45, height=30))
+
+
+def test_a_contact_box_taller_than_a_page_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """platypus stopped with an internal LayoutError and its repr; kedu names the
+    problem, exits 1 and writes nothing."""
+    import yaml
+
+    from kedu.cli import main
+
+    path = every_block_article(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["sections"][-1]["text"] = "Call us any weekday between nine and five. " * 200
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["export", str(path), "--format", "pdf", "--out", str(out), "-q", "--jobs", "1"])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith("kedu: "), lines
+    assert "taller than a page" in lines[0] and "internal error" not in lines[0], lines
+    assert not out.exists() or not list(out.glob("*.pdf"))

@@ -129,7 +129,7 @@ class Group(Flowable):
     never leaving fewer than two lines of a paragraph on either side (the
     paragraph's own rule) — and moves whole only when no such split exists.
 
-    platypus's own ``keepWithNext`` moves a heading together with the *whole*
+    The page loop's own ``keepWithNext`` (platypus's rule) moves a heading with the *whole*
     next paragraph, leaving half a page empty before a long one; a group
     needs only the next paragraph's first two lines.
     """
