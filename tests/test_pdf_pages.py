@@ -128,16 +128,24 @@ for lang, bilingual, large, paper in [("en", False, False, "letter"), ("ar", Tru
     options = kedu.ExportOptions(large_print=large, paper=paper)
     pdf = kedu.export(kedu.localize(art, lang), "pdf", options, source=en if bilingual else None)
     assert pdf.startswith(b"%PDF")
+from pathlib import Path
+from starlette.testclient import TestClient
+from kedu.serve.app import create_app
+client = TestClient(create_app(Path({root!r}), watch=False), base_url="http://127.0.0.1")
+served = client.get("/articles/ketamine-therapy/handout",
+                    params={{"lang": "ar", "format": "pdf", "bilingual": "1", "large": "1"}})
+assert served.headers["content-type"] == "application/pdf", served.text
 print(sorted(m for m in sys.modules if m.startswith("reportlab.platypus")))
 print("reportlab.pdfgen.canvas" in sys.modules)
 """
 
 
 def test_a_pdf_export_does_not_import_platypus() -> None:
-    """One-language and bilingual handouts, large print, A4, in a fresh process."""
-    done = subprocess.run([sys.executable, "-c", PROBE.format(example=str(EXAMPLE))],
-                          capture_output=True, text=True, check=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    """One-language and bilingual handouts, large print, A4, and one served by
+    ``kedu serve``, in a fresh process."""
+    script = PROBE.format(example=str(EXAMPLE), root=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert done.stdout.split() == ["[]", "True"], done.stdout
 
 
