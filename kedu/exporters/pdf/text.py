@@ -816,9 +816,6 @@ def _font_op_tail(size: float) -> str:
 _ESCAPES = {i: escapePDF(bytes([i])) for i in range(256)}
 
 
-_TJ = [f"[({_ESCAPES[i]})] TJ" for i in range(256)]
-
-
 def _escape(codes: bytes) -> str:
     return codes.decode("latin-1").translate(_ESCAPES)
 
@@ -971,29 +968,9 @@ def _show_placed(
     size_op = f"{fp_str(size)} Tf"
     font_op = ""
     rtl = shaped.rtl
-    if rtl:
-        # Every glyph of a right-to-left run is its own TJ after the font.
-        for (subset, c), (move, y, invisible) in zip(codes, shaped.placed, strict=True):
-            if subset != current:
-                name = rl_adapter.subset_name(font, subset, doc)
-                font_op = f"{name} {size_op}"
-                out.append(f"{name} {tail}" if current < 0 else font_op)
-                current = subset
-            else:
-                out.append(font_op)
-            if invisible != hidden:
-                out.append("3 Tr" if invisible else f"{render} Tr")
-                hidden = invisible
-            if y != rise:
-                out.append(f"{_rise(size, y)} Ts")
-                rise = y
-            out.append(_TJ[c] if move is None else f"[{move} ({_ESCAPES[c]})] TJ")
-        if hidden:
-            out.append(f"{render} Tr")
-        if rise:
-            out.append("0 Ts")
-        return out
     for (subset, c), (move, y, invisible) in zip(codes, shaped.placed, strict=True):
+        # A right-to-left run ends its TJ after every glyph and sets the font
+        # again (see above); a left-to-right one only when something changes.
         if subset != current or rtl or invisible != hidden or y != rise:
             if parts:
                 out.append(f"[{' '.join(parts)}] TJ")
