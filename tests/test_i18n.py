@@ -311,8 +311,8 @@ def test_duplicate_entry_in_po_is_an_error(tmp_path: Path) -> None:
     ],
 )
 def test_catalog_header_dates_read_as_babel_reads_them(creation: str, revision: str) -> None:
-    """kedu reads the usual date form itself (Babel's strptime costs a process
-    15 ms); every value, and every error, is Babel's own."""
+    """kedu's catalog class keeps Babel's reading of the date headers: every
+    value, and every error, is Babel's own."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import PoFileParser
 

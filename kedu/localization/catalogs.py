@@ -16,7 +16,6 @@ directory takes precedence.
 from __future__ import annotations
 
 import codecs
-import datetime
 import io
 import os
 import re
@@ -107,13 +106,7 @@ class KeduCatalog(Catalog):
 
     def _set_mime_headers(self, headers: object) -> None:
         pairs = list(headers)  # type: ignore[call-overload]
-        dates = _header_dates(pairs)
-        if dates is None:
-            super()._set_mime_headers(pairs)
-        else:
-            super()._set_mime_headers([p for p in pairs if str(p[0]).lower() not in _DATES])
-            for key, value in dates:
-                setattr(self, key, value)
+        super()._set_mime_headers(pairs)
         for name, value in pairs:
             if str(name).lower().startswith("x-"):
                 self.extra_headers[str(name)] = str(value).strip()
@@ -126,48 +119,6 @@ class KeduCatalog(Catalog):
         return headers[:at] + sorted(self.extra_headers.items()) + headers[at:]
 
     mime_headers = property(_get_mime_headers, _set_mime_headers)
-
-
-# Babel reads the two date headers with datetime.strptime, whose first use in a
-# process costs 15 ms (it imports _strptime and builds its locale tables): a
-# third of reading a catalog.  Dates in the one form gettext tools write
-# ("2026-03-01 12:00+0100") are read here into the same values Babel makes; if
-# any date header has another form, Babel reads them all (and reports errors).
-_DATES = {"pot-creation-date": "creation_date", "po-revision-date": "revision_date"}
-_HEADER_DATE = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2})(?:([+-])([0-9]{2})([0-9]{2}))?"
-)
-
-
-def _header_dates(pairs: list[tuple[Any, Any]]) -> list[tuple[str, datetime.datetime]] | None:
-    """(attribute, value) for the date headers of ``pairs``, in order, as
-    Babel's ``Catalog._set_mime_headers`` sets them; None to leave them to Babel."""
-    dates = []
-    for name, value in pairs:
-        key = str(name).lower()
-        if key not in _DATES:
-            continue
-        if not isinstance(value, str):
-            return None
-        if key == "po-revision-date" and "YEAR" in value:
-            continue  # gettext's placeholder: Babel keeps the catalog's own value
-        match = _HEADER_DATE.fullmatch(value)
-        if match is None:
-            return None
-        year, month, day, hour, minute = map(int, match.group(1, 2, 3, 4, 5))
-        try:
-            when = datetime.datetime(year, month, day, hour, minute)
-        except ValueError:
-            return None
-        if match.group(6):
-            offset = int(match.group(7)) * 60 + int(match.group(8))
-            offset *= -1 if match.group(6) == "-" else 1
-            zone = datetime.timezone(
-                offset=datetime.timedelta(minutes=offset), name=f"Etc/GMT{offset:+d}"
-            )
-            when = when.replace(tzinfo=zone)
-        dates.append((_DATES[key], when))
-    return dates
 
 
 def find_locales_dir(start: Path | None) -> Path | None:
