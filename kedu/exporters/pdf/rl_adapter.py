@@ -65,6 +65,10 @@ class KeduTTFont(TTFont):  # type: ignore[misc]
         # face (a quarter of an English handout's bytes); text stays extractable
         # through the ToUnicode map either way.
         super().__init__(name, filename, subfontIndex=subfont, asciiReadable=0)
+        self._start_keys()
+
+    def _start_keys(self) -> None:
+        """No glyph keys handed out yet (also for a font rebuilt from cached metrics)."""
         self.key_text: dict[int, str] = {}
         self._keys: dict[tuple[int, str], int] = {}
 
@@ -232,8 +236,7 @@ def font_from_metrics(
     font.state = WeakKeyDictionary()
     font._asciiReadable = 0
     font.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
-    font.key_text = {}
-    font._keys = {}
+    font._start_keys()
     return font
 
 
