@@ -158,6 +158,18 @@ def temporary(path: str | os.PathLike[str]) -> Iterator[None]:
         _temporaries.discard(name)
 
 
+_Handlers = dict[int, Callable[[int, FrameType | None], object] | int | None]
+
+
+def _install() -> tuple[_Handlers, Callable[[Any], object]]:
+    """kedu's handler for both signals and its unraisable-exception hook; returns
+    what they replace."""
+    previous: _Handlers = {signum: signal.signal(signum, _record) for signum in _SIGNALS}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(previous_hook)
+    return previous, previous_hook
+
+
 @contextlib.contextmanager
 def handle_signals() -> Iterator[None]:
     """Record and raise SIGINT/SIGTERM for the duration (main thread only; elsewhere
@@ -165,11 +177,7 @@ def handle_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
-    for signum in _SIGNALS:
-        previous[signum] = signal.signal(signum, _record)
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = _unraisable(previous_hook)
+    previous, previous_hook = _install()
     try:
         yield
     finally:
@@ -185,9 +193,7 @@ def run_cli() -> None:
     # For the rest of the process, not only for a block: the handler may still be
     # delivering a signal it put off (see _deliver_again), and Python's default
     # handler would turn that into a traceback after the command.
-    for signum in _SIGNALS:
-        signal.signal(signum, _record)
-    sys.unraisablehook = _unraisable(sys.unraisablehook)
+    _install()
     try:
         try:
             from kedu.cli import main
